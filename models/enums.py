@@ -1,0 +1,61 @@
+"""Closed vocabularies of the posting record (DESIGN.md section 5), stored as strings."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class RemoteMode(StrEnum):
+    REMOTE = "remote"
+    HYBRID = "hybrid"
+    ONSITE = "onsite"
+
+
+class EmploymentType(StrEnum):
+    FULL_TIME = "full-time"
+    PART_TIME = "part-time"
+    CONTRACT = "contract"
+    FREELANCE = "freelance"
+    TEMPORARY = "temporary"
+    INTERNSHIP = "internship"
+
+
+class Seniority(StrEnum):
+    INTERN = "intern"
+    JUNIOR = "junior"
+    MID = "mid"
+    SENIOR = "senior"
+    LEAD = "lead"
+    PRINCIPAL = "principal"
+    EXECUTIVE = "executive"
+
+
+class Period(StrEnum):
+    HOUR = "hour"
+    DAY = "day"
+    WEEK = "week"
+    MONTH = "month"
+    YEAR = "year"
+
+
+class PeriodBasis(StrEnum):
+    STATED = "stated"
+    INFERRED = "inferred"
+
+
+class RunStatus(StrEnum):
+    RUNNING = "running"
+    SUCCEEDED = "succeeded"
+    PARTIAL = "partial"
+    FAILED = "failed"
+    ABANDONED = "abandoned"
+
+
+class ChangeField(StrEnum):
+    SALARY = "salary"
+    TITLE = "title"
+    LOCATION = "location"
+    COMPANY = "company"
+    EMPLOYMENT_TYPES = "employment_types"
+    CLOSED = "closed"
+    REOPENED = "reopened"

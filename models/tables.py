@@ -1,0 +1,216 @@
+"""SQLAlchemy 2 tables: sources, postings, posting_changes, scrape_runs.
+
+Shapes only. Enums are stored as strings; timestamps are timezone-aware UTC; lists and objects are JSON
+(JSONB on PostgreSQL).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+JsonValue = JSON().with_variant(JSONB(), "postgresql")
+# SQLite's INTEGER PRIMARY KEY is the rowid alias only when declared INTEGER, not BIGINT.
+BigId = BigInteger().with_variant(Integer(), "sqlite")
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """An aware UTC datetime on every backend (SQLite keeps no zone: store naive UTC, return aware)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError(f"naive datetime {value!r}: jobfeed stores aware UTC timestamps only")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class Source(Base):
+    """A configured source, mirrored from the sources file at start; also carries run requests and HTTP validators."""
+
+    __tablename__ = "sources"
+
+    name: Mapped[str] = mapped_column(String(100), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    url: Mapped[str] = mapped_column(Text)
+    every_seconds: Mapped[int] = mapped_column(Integer)
+    enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    options: Mapped[dict[str, Any]] = mapped_column(JsonValue, default=dict)
+    # url -> {"etag": ..., "last_modified": ...} remembered for conditional GETs between runs
+    http_validators: Mapped[dict[str, Any]] = mapped_column(JsonValue, default=dict)
+    # set by POST /api/v1/sources/{name}/run, cleared by the scheduler when it claims the run
+    run_requested_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
+class Posting(Base):
+    """One posting as one source lists it; cross-source duplicates share a fingerprint."""
+
+    __tablename__ = "postings"
+    __table_args__ = (
+        UniqueConstraint("source", "external_id"),
+        # newest-first keyset pagination, overall and per category
+        Index("ix_postings_open_newest", "closed_at", "first_seen", "id"),
+        Index("ix_postings_category_newest", "category", "closed_at", "first_seen", "id"),
+        Index("ix_postings_fingerprint", "fingerprint"),
+        Index("ix_postings_company", "company"),
+        Index("ix_postings_annual_usd_mid", "annual_usd_mid"),
+        Index("ix_postings_posted_at", "posted_at"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    source: Mapped[str] = mapped_column(ForeignKey("sources.name", ondelete="CASCADE"))
+    external_id: Mapped[str] = mapped_column(String(300))
+    url: Mapped[str] = mapped_column(Text)
+    apply_url: Mapped[str | None] = mapped_column(Text)
+    title: Mapped[str] = mapped_column(Text)
+    title_raw: Mapped[str] = mapped_column(Text)
+    featured: Mapped[bool | None] = mapped_column(Boolean)
+    company: Mapped[str | None] = mapped_column(Text)
+    category: Mapped[str] = mapped_column(String(60))
+    location_raw: Mapped[str | None] = mapped_column(Text)
+    remote: Mapped[str | None] = mapped_column(String(10))
+    countries: Mapped[list[str]] = mapped_column(JsonValue, default=list)
+    regions: Mapped[list[str]] = mapped_column(JsonValue, default=list)
+    cities: Mapped[list[str]] = mapped_column(JsonValue, default=list)
+    employment_types: Mapped[list[str]] = mapped_column(JsonValue, default=list)
+    seniority: Mapped[str | None] = mapped_column(String(20))
+    tags: Mapped[list[str]] = mapped_column(JsonValue, default=list)
+    salary_raw: Mapped[str | None] = mapped_column(Text)
+    salary_min: Mapped[float | None] = mapped_column(Float)
+    salary_max: Mapped[float | None] = mapped_column(Float)
+    salary_currency: Mapped[str | None] = mapped_column(String(3))
+    salary_period: Mapped[str | None] = mapped_column(String(10))
+    salary_period_basis: Mapped[str | None] = mapped_column(String(10))
+    annual_usd_min: Mapped[float | None] = mapped_column(Float)
+    annual_usd_max: Mapped[float | None] = mapped_column(Float)
+    # the one value salary statistics use: midpoint of the annual USD range, or the one stated bound
+    annual_usd_mid: Mapped[float | None] = mapped_column(Float)
+    flags: Mapped[list[dict[str, str]]] = mapped_column(JsonValue, default=list)
+    salary_flagged: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
+    flagged: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
+    posted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    first_seen: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_seen: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # consecutive complete runs of its source that did not list it; closed at the threshold
+    missed_runs: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
+    description_html: Mapped[str | None] = mapped_column(Text)
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    # the posting that represents this job in the API when several sources list it; None: itself
+    duplicate_of: Mapped[int | None] = mapped_column(ForeignKey("postings.id", ondelete="SET NULL"))
+    # hash of the normalized content; equal hash means nothing to rewrite but last_seen
+    content_hash: Mapped[str] = mapped_column(String(64))
+    payload: Mapped[Any] = mapped_column(JsonValue, nullable=True)
+
+
+class PostingChange(Base):
+    """What changed in a posting and when: salary, title, location, company, employment types, closed/reopened."""
+
+    __tablename__ = "posting_changes"
+    __table_args__ = (Index("ix_posting_changes_posting_id_changed_at", "posting_id", "changed_at"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    posting_id: Mapped[int] = mapped_column(ForeignKey("postings.id", ondelete="CASCADE"))
+    run_id: Mapped[int | None] = mapped_column(ForeignKey("scrape_runs.id", ondelete="SET NULL"))
+    field: Mapped[str] = mapped_column(String(30))
+    old: Mapped[Any] = mapped_column(JsonValue, nullable=True)
+    new: Mapped[Any] = mapped_column(JsonValue, nullable=True)
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class ScrapeRun(Base):
+    """One run of one source: its claim (source, scheduled_for), lease, status, counts and HTTP figures."""
+
+    __tablename__ = "scrape_runs"
+    __table_args__ = (
+        # the claim of a scheduled slot: two schedulers cannot both insert it
+        UniqueConstraint("source", "scheduled_for"),
+        Index("ix_scrape_runs_source_started_at", "source", "started_at"),
+        Index("ix_scrape_runs_status", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    source: Mapped[str] = mapped_column(ForeignKey("sources.name", ondelete="CASCADE"))
+    trigger: Mapped[str] = mapped_column(String(20), default="manual")  # schedule | manual | api
+    scheduled_for: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    lease_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    owner: Mapped[str | None] = mapped_column(String(200))  # host:pid of the process running it
+    status: Mapped[str] = mapped_column(String(20), default="running")
+    suspect: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
+    pages: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
+    fetched: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
+    new: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
+    updated: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
+    unchanged: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
+    closed: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
+    reopened: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
+    flagged: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
+    rejected: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
+    # {"flagged_by_code": {...}, "rejected_by_reason": {...}}
+    details: Mapped[dict[str, Any]] = mapped_column(JsonValue, default=dict)
+    http: Mapped[dict[str, Any]] = mapped_column(JsonValue, default=dict)
+    error: Mapped[str | None] = mapped_column(Text)
+
+    @property
+    def counts(self) -> dict[str, Any]:
+        return {
+            "pages": self.pages,
+            "fetched": self.fetched,
+            "new": self.new,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "closed": self.closed,
+            "reopened": self.reopened,
+            "flagged": self.flagged,
+            "rejected": self.rejected,
+            **(self.details or {}),
+        }

@@ -1,0 +1,8 @@
+"""All network I/O of the scraper goes through `Fetcher`: robots, throttle, retry, deadline, size cap, cache.
+
+Sources receive a Fetcher and get `Page`s back; they never build their own HTTP client.
+"""
+
+from scraper.fetching.fetcher import Fetcher, FetchPolicy, FetchStats, Page
+
+__all__ = ["FetchPolicy", "FetchStats", "Fetcher", "Page"]

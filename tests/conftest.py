@@ -1,0 +1,127 @@
+"""Test session: real PostgreSQL and SQLite databases built by running the migrations.
+
+`engine` is parametrized over both backends. `session` runs each test inside a transaction that is
+rolled back at its end. `committing_engine` is for tests that must commit (pipeline, scheduler): the
+tables are emptied after the test. PostgreSQL tests are skipped when no server answers, except under
+CI=true, where they fail.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, text
+from sqlalchemy.orm import Session
+
+from models import migrate
+from models.db import create_db_engine
+from models.tables import Base
+
+POSTGRES_ADMIN_URL = os.environ.get(
+    "JOBFEED_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+def _postgres_available() -> str | None:
+    """None when PostgreSQL answers, else why not."""
+    engine = create_db_engine(POSTGRES_ADMIN_URL, pool_pre_ping=False)
+    try:
+        with engine.connect() as connection:
+            connection.execute(text("select 1"))
+        return None
+    except Exception as exc:  # any failure to connect means "no server here"
+        return f"{type(exc).__name__}: {str(exc).splitlines()[0]}"
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A fresh, empty PostgreSQL database for this test process, dropped at the end."""
+    problem = _postgres_available()
+    if problem is not None:
+        message = f"PostgreSQL at {POSTGRES_ADMIN_URL} is unreachable: {problem}"
+        if IN_CI:
+            pytest.fail(message + " (CI=true: PostgreSQL tests must not be skipped)")
+        pytest.skip(message)
+    name = f"jobfeed_test_{uuid.uuid4().hex[:10]}"
+    admin = create_db_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    url = admin.url.set(database=name).render_as_string(hide_password=False)
+    try:
+        yield url
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def sqlite_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    return f"sqlite:///{tmp_path_factory.mktemp('sqlite') / 'jobfeed.db'}"
+
+
+def _migrated_engine(url: str) -> Engine:
+    engine = create_db_engine(url)
+    migrate.upgrade(engine)
+    return engine
+
+
+@pytest.fixture(scope="session")
+def pg_engine(postgres_url: str) -> Iterator[Engine]:
+    engine = _migrated_engine(postgres_url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def sqlite_engine(sqlite_url: str) -> Iterator[Engine]:
+    engine = _migrated_engine(sqlite_url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture(params=["postgresql", "sqlite"])
+def engine(request: pytest.FixtureRequest) -> Engine:
+    """A migrated engine, once per backend."""
+    fixture = "pg_engine" if request.param == "postgresql" else "sqlite_engine"
+    result: Engine = request.getfixturevalue(fixture)
+    return result
+
+
+@pytest.fixture
+def session(engine: Engine) -> Iterator[Session]:
+    """A session inside a transaction rolled back at the end; commits become savepoints."""
+    with engine.connect() as connection:
+        transaction = connection.begin()
+        db = Session(bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False)
+        try:
+            yield db
+        finally:
+            db.close()
+            transaction.rollback()
+
+
+def empty_tables(engine: Engine) -> None:
+    with engine.begin() as connection:
+        for table in reversed(Base.metadata.sorted_tables):
+            connection.execute(table.delete())
+
+
+@pytest.fixture
+def committing_engine(engine: Engine) -> Iterator[Engine]:
+    """The migrated engine for tests that commit for real; every table is emptied afterwards."""
+    empty_tables(engine)
+    yield engine
+    empty_tables(engine)
+
+
+@pytest.fixture
+def fixtures_dir() -> Path:
+    return Path(__file__).parent / "fixtures"
