@@ -3,6 +3,9 @@
 Sources receive a Fetcher and get `Page`s back; they never build their own HTTP client.
 """
 
-from scraper.fetching.fetcher import Fetcher, FetchPolicy, FetchStats, Page
+from scraper.fetching.cache import ValidatorStore
+from scraper.fetching.fetcher import Fetcher, FetchPolicy, FetchStats
+from scraper.fetching.page import Page
+from scraper.fetching.throttle import HostThrottle
 
-__all__ = ["FetchPolicy", "FetchStats", "Fetcher", "Page"]
+__all__ = ["FetchPolicy", "FetchStats", "Fetcher", "HostThrottle", "Page", "ValidatorStore"]
