@@ -3,9 +3,27 @@
 from __future__ import annotations
 
 from scraper.config import SourceConfig
+from scraper.sources.ashby import AshbySource
 from scraper.sources.base import Source
+from scraper.sources.featured_html import FeaturedHtmlSource
+from scraper.sources.greenhouse import GreenhouseSource
+from scraper.sources.json_api import JsonApiSource
+from scraper.sources.jsonld import JsonLdSource
+from scraper.sources.lever import LeverSource
+from scraper.sources.rss import RssSource
 
-REGISTRY: dict[str, type[Source]] = {}
+REGISTRY: dict[str, type[Source]] = {
+    source.kind: source
+    for source in (
+        FeaturedHtmlSource,
+        JsonLdSource,
+        GreenhouseSource,
+        LeverSource,
+        AshbySource,
+        RssSource,
+        JsonApiSource,
+    )
+}
 
 
 def build_source(config: SourceConfig) -> Source:

@@ -1,0 +1,198 @@
+"""Helpers shared by the JSON API adapters (greenhouse, lever, ashby, json-api): endpoint and option rules,
+decoding a page as JSON, reading loosely typed fields. Pure; no I/O and no interpretation of values.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterable, Mapping
+from typing import Any
+from urllib.parse import parse_qsl, quote, urlencode, urljoin, urlsplit, urlunsplit
+
+import orjson
+
+from scraper.config import SourceConfig
+from scraper.errors import ParseError, SourceConfigError
+from scraper.fetching import Page
+
+_TITLE = re.compile(rb"<title[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL)
+_BOM = b"\xef\xbb\xbf"
+
+
+# --- configuration -------------------------------------------------------------------------------
+
+
+def board_endpoint(config: SourceConfig, path: str, query: Mapping[str, str]) -> str:
+    """The URL a board source fetches.
+
+    The rule: when `board` is set and `url` is a bare host (no path, or just "/", and no query), the board's
+    standard endpoint is built on that host: `path` (with `{board}` filled in) plus `query`. That covers the
+    public API host, an EU host (`https://api.eu.lever.co`) and a local mirror alike. Otherwise `url` is the
+    complete endpoint and is used as is (`url` overrides `board`).
+    """
+    parts = urlsplit(config.url)
+    bare = parts.path in ("", "/") and not parts.query
+    board = option_str(config, "board")
+    if bare and board is None:
+        raise SourceConfigError(
+            f"source {config.name!r}: key 'board' is required when 'url' is a bare host ({config.url}); "
+            'set board = "<token>" or give the full endpoint in url'
+        )
+    if not bare or board is None:
+        return config.url
+    built_path = path.format(board=quote(board, safe=""))
+    return urlunsplit((parts.scheme, parts.netloc, built_path, urlencode(query), ""))
+
+
+def with_query(url: str, params: Mapping[str, str], *, keep: Iterable[str] = ()) -> str:
+    """`url` with `params` set in its query; a key named in `keep` that the URL already has is left as given."""
+    parts = urlsplit(url)
+    pairs = parse_qsl(parts.query, keep_blank_values=True)
+    present = {key for key, _ in pairs}
+    kept = set(keep) & present
+    pairs = [(key, value) for key, value in pairs if key in kept or key not in params]
+    pairs += [(key, value) for key, value in params.items() if key not in kept]
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(pairs), parts.fragment))
+
+
+def option_str(config: SourceConfig, key: str) -> str | None:
+    value = config.options.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value.strip():
+        raise SourceConfigError(f"source {config.name!r}: key {key!r} must be a non-empty string, got {value!r}")
+    return value.strip()
+
+
+def option_bool(config: SourceConfig, key: str, default: bool) -> bool:
+    value = config.options.get(key, default)
+    if not isinstance(value, bool):
+        raise SourceConfigError(f"source {config.name!r}: key {key!r} must be true or false, got {value!r}")
+    return value
+
+
+def option_int(config: SourceConfig, key: str, default: int) -> int:
+    value = config.options.get(key, default)
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise SourceConfigError(f"source {config.name!r}: key {key!r} must be a positive integer, got {value!r}")
+    return value
+
+
+# --- pages -----------------------------------------------------------------------------------------
+
+
+def load_json(page: Page) -> Any:
+    """The page body as JSON; ParseError for an HTML page, an empty body or anything that is not JSON."""
+    body = page.content.lstrip().removeprefix(_BOM).lstrip()
+    if "html" in page.content_type or body[:1] == b"<":
+        match = _TITLE.search(body[:4096])
+        title = html.unescape(match.group(1).decode("utf-8", "replace")).strip() if match else ""
+        what = f"an HTML page ({title!r})" if title else "an HTML page"
+        raise ParseError(f"{page.url}: expected JSON, got {what}", url=page.url)
+    if not body:
+        raise ParseError(f"{page.url}: expected JSON, got an empty body", url=page.url)
+    try:
+        return orjson.loads(body)
+    except orjson.JSONDecodeError:
+        pass
+    # JSON must be UTF-8, but a stray byte should cost one string, not the whole board.
+    try:
+        return orjson.loads(body.decode("utf-8", errors="replace"))
+    except orjson.JSONDecodeError as exc:
+        raise ParseError(f"{page.url}: expected JSON, got something else ({exc})", url=page.url) from None
+
+
+def describe(document: Any) -> str:
+    """A short description of an unexpected document for an error message: `{}`, `[]`, `an object with keys ...`."""
+    if isinstance(document, dict):
+        if not document:
+            return "{}"
+        keys = ", ".join(repr(key) for key in list(document)[:5])
+        return f"an object with keys {keys}"
+    if isinstance(document, list):
+        return "[]" if not document else f"a list of {len(document)}"
+    return f"a JSON {type(document).__name__}"
+
+
+def require_jobs(page: Page, jobs: list[Any], allow_empty: bool) -> None:
+    """An empty job list is an outage or a block far more often than a board with no openings: refuse it."""
+    if not jobs and not allow_empty:
+        raise ParseError(
+            f"{page.url}: the board lists no jobs; if that is real, set allow_empty = true for this source",
+            url=page.url,
+        )
+
+
+def item_error(page: Page, index: int, item: Any, error: ParseError) -> ParseError:
+    """A per-item ParseError naming the page, the position and the item's id when it has one."""
+    ident = item.get("id") if isinstance(item, dict) else None
+    label = f"item #{index}" + (f" (id {ident!r})" if isinstance(ident, str | int) else "")
+    return ParseError(f"{page.url}: {label}: {error}", url=page.url)
+
+
+# --- fields ----------------------------------------------------------------------------------------
+
+
+def as_text(value: Any, what: str) -> str | None:
+    """A JSON scalar as trimmed text (`true`/`false` as JSON spells them); None for null or blank.
+
+    An object or a list where text was expected is not a posting of the expected shape: ParseError.
+    """
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return value.strip() or None
+    if isinstance(value, int | float):
+        return str(value)
+    raise ParseError(f"{what!r} is a JSON {type(value).__name__}, expected text")
+
+
+def text(item: Mapping[str, Any], key: str) -> str | None:
+    return as_text(item.get(key), key)
+
+
+def mapping(value: Any) -> Mapping[str, Any]:
+    """An optional nested object: `{}` when it is absent, null or of another type (tolerant by design)."""
+    return value if isinstance(value, dict) else {}
+
+
+def text_list(value: Any, what: str, *, key: str | None = None) -> list[str]:
+    """Text from a list of strings, or of objects whose `key` holds the text (Lever `[{"text": ...}]`).
+
+    A single string stands for a list of one; null for none.
+    """
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        value = [value]
+    found: list[str] = []
+    for entry in value:
+        if key is not None and isinstance(entry, dict):
+            entry = entry.get(key)
+        item = as_text(entry, what)
+        if item is not None:
+            found.append(item)
+    return found
+
+
+def unique(values: Iterable[str | None]) -> tuple[str, ...]:
+    """The values in order of first appearance, without None and repeats."""
+    return tuple(dict.fromkeys(value for value in values if value))
+
+
+def absolute_url(value: str | None, base: str) -> str | None:
+    """`value` resolved against the page URL; None unless the result is http(s) (a `javascript:` link is no URL)."""
+    if value is None:
+        return None
+    url = urljoin(base, value)
+    return url if urlsplit(url).scheme in ("http", "https") else None
+
+
+def html_from_plain(plain: str | None) -> str | None:
+    """Plain text as minimal HTML, for items that carry only a plain-text description."""
+    if plain is None:
+        return None
+    return "<p>" + html.escape(plain).replace("\n", "<br>") + "</p>"

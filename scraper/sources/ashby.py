@@ -1,0 +1,112 @@
+"""Ashby public job-posting API (FORMATS.md section 4): one request per board, every listed job -> RawPosting.
+
+Extracts strings as found; `compensation` is mapped by `scraper.normalization.ats_salary`. No other interpretation.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any, ClassVar
+from urllib.parse import urlsplit
+
+from models.records import RawPosting
+from scraper.config import SourceConfig
+from scraper.errors import ParseError
+from scraper.fetching import Fetcher, Page
+from scraper.normalization.ats_salary import salary_from_ashby
+from scraper.sources._api import (
+    absolute_url,
+    board_endpoint,
+    describe,
+    html_from_plain,
+    item_error,
+    load_json,
+    mapping,
+    option_bool,
+    option_str,
+    require_jobs,
+    text,
+    text_list,
+    unique,
+)
+
+# The board name keeps its exact case (it is case-sensitive); compensation is only sent when asked for.
+ENDPOINT_PATH = "/posting-api/job-board/{board}"
+ENDPOINT_QUERY = {"includeCompensation": "true"}
+
+
+class AshbySource:
+    """An Ashby board: `board = "Acme"` with `url = "https://api.ashbyhq.com"`, or the full endpoint in `url`.
+
+    Options: `board`, `company` (Ashby does not name the company), `allow_empty` (a board with no jobs is an
+    error unless true). No pagination: one response holds the board. Jobs with `isListed: false` are skipped.
+    """
+
+    kind: ClassVar[str] = "ashby"
+
+    def __init__(self, config: SourceConfig) -> None:
+        self.config = config
+        self.url = board_endpoint(config, ENDPOINT_PATH, ENDPOINT_QUERY)
+        self.company = option_str(config, "company")
+        self.allow_empty = option_bool(config, "allow_empty", False)
+
+    def fetch(self, fetcher: Fetcher) -> Iterator[Page]:
+        yield fetcher.get(self.url, headers={"Accept": "application/json"})
+
+    def parse(self, page: Page) -> Iterator[RawPosting | ParseError]:
+        if page.not_modified:  # unchanged since the last run: nothing to re-read
+            return
+        document = load_json(page)
+        jobs = document.get("jobs") if isinstance(document, dict) else None
+        if not isinstance(jobs, list):
+            raise ParseError(
+                f"{page.url}: expected an Ashby board {{'jobs': [...]}}, got {describe(document)}", url=page.url
+            )
+        require_jobs(page, jobs, self.allow_empty)
+        for index, job in enumerate(jobs):
+            if isinstance(job, dict) and job.get("isListed") is False:
+                continue  # a draft or an unlisted role, not a public posting
+            try:
+                yield self._posting(job, page)
+            except ParseError as exc:
+                yield item_error(page, index, job, exc)
+
+    def _posting(self, job: Any, page: Page) -> RawPosting:
+        if not isinstance(job, dict):
+            raise ParseError(f"a job is a JSON {type(job).__name__}, expected an object")
+        job_url = absolute_url(text(job, "jobUrl"), page.url)
+        compensation = job.get("compensation")
+        salary = salary_from_ashby(compensation)
+        return RawPosting(
+            source=self.config.name,
+            external_id=text(job, "id") or _url_tail(job_url),
+            url=job_url,
+            title=text(job, "title"),
+            company=self.company,
+            locations=unique(
+                [text(job, "location"), *text_list(job.get("secondaryLocations"), "secondaryLocations", key="location")]
+            ),
+            # `workplaceType` first: Ashby sends isRemote=true with workplaceType "Hybrid" (FORMATS.md section 0).
+            remote=text(job, "workplaceType") or text(job, "isRemote"),
+            employment_type=text(job, "employmentType"),
+            # Only when no Salary component is stated: the summary ("₹20L – ₹30L") is then the only salary given.
+            salary_text=None if salary is not None else _compensation_summary(compensation),
+            salary=salary,
+            posted_at=text(job, "publishedAt"),  # the last publication; it moves on republish
+            description_html=text(job, "descriptionHtml") or html_from_plain(text(job, "descriptionPlain")),
+            apply_url=absolute_url(text(job, "applyUrl"), page.url),
+            category_hint=text(job, "team") or text(job, "department"),
+            fetched_at=page.fetched_at,
+            payload=job,
+        )
+
+
+def _compensation_summary(compensation: Any) -> str | None:
+    fields = mapping(compensation)
+    return text(fields, "compensationTierSummary") or text(fields, "scrapeableCompensationSalarySummary")
+
+
+def _url_tail(url: str | None) -> str | None:
+    if url is None:
+        return None
+    return urlsplit(url).path.rstrip("/").rpartition("/")[2] or None

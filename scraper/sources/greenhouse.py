@@ -1,0 +1,140 @@
+"""Greenhouse job-board API (FORMATS.md section 2): one request per board, every job -> RawPosting.
+
+Extracts strings as found; salary objects are mapped by `scraper.normalization.ats_salary`. No other interpretation.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterator, Mapping
+from typing import Any, ClassVar
+
+from models.records import RawPosting
+from scraper.config import SourceConfig
+from scraper.errors import ParseError
+from scraper.fetching import Fetcher, Page
+from scraper.normalization.ats_salary import salary_from_greenhouse_job
+from scraper.sources._api import (
+    absolute_url,
+    as_text,
+    board_endpoint,
+    describe,
+    item_error,
+    load_json,
+    option_bool,
+    option_str,
+    require_jobs,
+    text,
+    unique,
+)
+
+# `content` adds the description, departments and offices; `pay_transparency` adds `pay_input_ranges`.
+ENDPOINT_PATH = "/v1/boards/{board}/jobs"
+ENDPOINT_QUERY = {"content": "true", "pay_transparency": "true"}
+
+EMPLOYMENT_TYPE_FIELDS = frozenset({"employment type", "employment_type", "job type", "type of employment"})
+SENIORITY_FIELDS = frozenset({"job level", "seniority", "seniority level", "level", "career level"})
+
+# The pay range Greenhouse renders into `content` (observed on live boards; FORMATS.md section 2).
+_PAY_RANGE = re.compile(r"<div[^>]*\bclass=\"[^\"]*\bpay-range\b[^\"]*\"[^>]*>(.*?)</div>", re.IGNORECASE | re.DOTALL)
+_TAG = re.compile(r"<[^>]+>")
+
+
+class GreenhouseSource:
+    """A Greenhouse board: `board = "acme"` with `url = "https://boards-api.greenhouse.io"`, or the full
+    endpoint in `url`.
+
+    Options: `board` (the board token), `company` (used when a job has no `company_name`),
+    `allow_empty` (a board with no jobs is an error unless true). No pagination: one response holds the board.
+    """
+
+    kind: ClassVar[str] = "greenhouse"
+
+    def __init__(self, config: SourceConfig) -> None:
+        self.config = config
+        self.url = board_endpoint(config, ENDPOINT_PATH, ENDPOINT_QUERY)
+        self.company = option_str(config, "company")
+        self.allow_empty = option_bool(config, "allow_empty", False)
+
+    def fetch(self, fetcher: Fetcher) -> Iterator[Page]:
+        yield fetcher.get(self.url, headers={"Accept": "application/json"})
+
+    def parse(self, page: Page) -> Iterator[RawPosting | ParseError]:
+        if page.not_modified:  # unchanged since the last run: nothing to re-read
+            return
+        document = load_json(page)
+        jobs = document.get("jobs") if isinstance(document, dict) else None
+        if not isinstance(jobs, list):
+            raise ParseError(
+                f"{page.url}: expected a Greenhouse board {{'jobs': [...]}}, got {describe(document)}", url=page.url
+            )
+        require_jobs(page, jobs, self.allow_empty)
+        for index, job in enumerate(jobs):
+            try:
+                yield self._posting(job, page)
+            except ParseError as exc:
+                yield item_error(page, index, job, exc)
+
+    def _posting(self, job: Any, page: Page) -> RawPosting:
+        if not isinstance(job, dict):
+            raise ParseError(f"a job is a JSON {type(job).__name__}, expected an object")
+        content = text(job, "content")
+        description = html.unescape(content) if content else None  # entity-escaped once by Greenhouse
+        metadata: list[Any] = job["metadata"] if isinstance(job.get("metadata"), list) else []
+        return RawPosting(
+            source=self.config.name,
+            external_id=text(job, "id"),
+            url=absolute_url(text(job, "absolute_url"), page.url),
+            title=text(job, "title"),
+            company=text(job, "company_name") or self.company,
+            locations=unique([_location(job.get("location")), *_office_locations(job.get("offices"))]),
+            employment_type=_metadata_text(metadata, EMPLOYMENT_TYPE_FIELDS),
+            seniority=_metadata_text(metadata, SENIORITY_FIELDS),
+            salary_text=_pay_range_text(description),
+            salary=salary_from_greenhouse_job(job),
+            posted_at=text(job, "first_published"),  # `updated_at` moves on every edit: not a posting date
+            description_html=description,
+            category_hint=_first_name(job.get("departments")),
+            fetched_at=page.fetched_at,
+            payload=job,
+        )
+
+
+def _location(value: Any) -> str | None:
+    return text(value, "name") if isinstance(value, dict) else as_text(value, "location")
+
+
+def _office_locations(offices: Any) -> list[str | None]:
+    """Each office's `location` text, or its `name` when the location is null."""
+    if not isinstance(offices, list):
+        return []
+    return [text(office, "location") or text(office, "name") for office in offices if isinstance(office, dict)]
+
+
+def _first_name(entries: Any) -> str | None:
+    for entry in entries if isinstance(entries, list) else ():
+        if isinstance(entry, dict) and (name := text(entry, "name")):
+            return name
+    return None
+
+
+def _metadata_text(metadata: list[Any], names: frozenset[str]) -> str | None:
+    """The value of the first metadata field with one of `names`; a multi-select joins its choices with ", "."""
+    for entry in metadata:
+        if not isinstance(entry, Mapping) or (as_text(entry.get("name"), "name") or "").lower() not in names:
+            continue
+        value = entry.get("value")
+        if isinstance(value, list):
+            return ", ".join(item for item in (as_text(v, "value") for v in value) if item) or None
+        if isinstance(value, dict):
+            return None
+        return as_text(value, "value")
+    return None
+
+
+def _pay_range_text(description: str | None) -> str | None:
+    """The text of the `<div class="pay-range">` Greenhouse renders into the description: "$38 — $45.50 USD"."""
+    if description is None or (match := _PAY_RANGE.search(description)) is None:
+        return None
+    return " ".join(html.unescape(_TAG.sub(" ", match.group(1))).split()) or None

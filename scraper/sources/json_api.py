@@ -1,0 +1,246 @@
+"""JSON list endpoints (FORMATS.md sections 6a, 6b) read through a field mapping: one request, each item -> RawPosting.
+
+Built-in presets for RemoteOK and Remotive; any other list API is described in the source's options.
+Extracts values as found; plain salary numbers are mapped by `scraper.normalization.ats_salary`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterator, Mapping
+from typing import Any, ClassVar
+
+from models.enums import Period
+from models.records import RawPosting
+from scraper.config import SourceConfig
+from scraper.errors import ParseError, SourceConfigError
+from scraper.fetching import Fetcher, Page
+from scraper.normalization.ats_salary import salary_from_amounts
+from scraper.sources._api import (
+    absolute_url,
+    as_text,
+    describe,
+    item_error,
+    load_json,
+    option_bool,
+    option_str,
+    require_jobs,
+    text_list,
+    unique,
+)
+
+TEXT_FIELDS = (
+    "external_id",
+    "url",
+    "title",
+    "company",
+    "remote",
+    "employment_type",
+    "seniority",
+    "salary_text",
+    "posted_at",
+    "description_html",
+    "apply_url",
+    "category_hint",
+)
+LIST_FIELDS = ("locations", "tags")
+SALARY_FIELDS = ("salary_min", "salary_max")
+FIELDS = frozenset(TEXT_FIELDS + LIST_FIELDS + SALARY_FIELDS)
+
+# Remote-only boards: every item is remote, and the location field is an eligibility region (FORMATS.md 0.6).
+PRESETS: dict[str, dict[str, Any]] = {
+    "remoteok": {
+        # A bare array whose element 0 is the legal notice {last_updated, legal}.
+        "skip_first": True,
+        "remote": "true",
+        # salary_min/salary_max are USD per year by the API's documentation; 0 means not given.
+        "salary_currency": "USD",
+        "salary_period": "year",
+        "fields": {
+            "external_id": "id",
+            "url": "url",
+            "title": "position",
+            "company": "company",
+            "locations": "location",
+            "tags": "tags",
+            "posted_at": ["epoch", "date"],  # epoch seconds, else the ISO date
+            "description_html": "description",
+            "apply_url": "apply_url",
+            "salary_min": "salary_min",
+            "salary_max": "salary_max",
+        },
+    },
+    "remotive": {
+        "items": "jobs",
+        "remote": "true",
+        "fields": {
+            "external_id": "id",
+            "url": "url",
+            "title": "title",
+            "company": "company_name",
+            "locations": "candidate_required_location",
+            "tags": "tags",
+            "employment_type": "job_type",
+            "salary_text": "salary",  # free text ("$40,000 - $50,000"), parsed by normalization
+            "posted_at": "publication_date",  # ISO with no timezone (UTC)
+            "description_html": "description",
+            "category_hint": "category",
+        },
+    },
+}
+
+
+class JsonApiSource:
+    """A JSON endpoint listing jobs, described by options (a preset's options are overridden key by key):
+
+    preset = "remoteok" | "remotive"   built-in mappings for the bundled sources
+    items = "jobs"                     dotted path to the job list; absent: the document itself is the list
+    skip_first = true                  element 0 is a notice, not a job (skipped when it has no title)
+    fields = {title = "position", posted_at = ["epoch", "date"], ...}
+                                       RawPosting field -> dotted path in an item, or a list of paths: a text
+                                       field takes the first that holds a value, `locations` and `tags` gather
+                                       them all. `title` is required. Also `salary_min`/`salary_max`.
+    salary_currency = "USD", salary_period = "year"
+                                       what the API documents for salary_min/max (else currency/period None)
+    company = "...", remote = "true"   values for items that have none of their own
+    allow_empty = true                 accept an empty list (otherwise an error: usually an outage)
+    """
+
+    kind: ClassVar[str] = "json-api"
+
+    def __init__(self, config: SourceConfig) -> None:
+        self.config = config
+        options = _merged_options(config)
+        merged = dataclasses.replace(config, options=options)
+        items = options.get("items")
+        if items is not None and not isinstance(items, str):
+            raise SourceConfigError(f"source {config.name!r}: key 'items' must be a dotted path string, got {items!r}")
+        self.items_path = _path(items) if items else ()
+        self.skip_first = option_bool(merged, "skip_first", False)
+        self.allow_empty = option_bool(merged, "allow_empty", False)
+        self.company = option_str(merged, "company")
+        self.remote = option_str(merged, "remote")
+        self.salary_currency = option_str(merged, "salary_currency")
+        period = option_str(merged, "salary_period")
+        if period is not None and period not in {p.value for p in Period}:
+            choices = ", ".join(p.value for p in Period)
+            raise SourceConfigError(
+                f"source {config.name!r}: key 'salary_period' must be one of {choices}, got {period!r}"
+            )
+        self.salary_period = Period(period) if period is not None else None
+        self.fields = _field_paths(config.name, options.get("fields"))
+
+    def fetch(self, fetcher: Fetcher) -> Iterator[Page]:
+        yield fetcher.get(self.config.url, headers={"Accept": "application/json"})
+
+    def parse(self, page: Page) -> Iterator[RawPosting | ParseError]:
+        if page.not_modified:  # unchanged since the last run: nothing to re-read
+            return
+        document = load_json(page)
+        items = _resolve(document, self.items_path)
+        if not isinstance(items, list):
+            where = "at " + ".".join(self.items_path) if self.items_path else "as the document"
+            raise ParseError(f"{page.url}: expected a list of jobs {where}, got {describe(document)}", url=page.url)
+        start = 1 if self.skip_first and items and not self._has_title(items[0]) else 0
+        require_jobs(page, items[start:], self.allow_empty)
+        for index, item in enumerate(items[start:], start=start):
+            try:
+                yield self._posting(item, page)
+            except ParseError as exc:
+                yield item_error(page, index, item, exc)
+
+    def _posting(self, item: Any, page: Page) -> RawPosting:
+        if not isinstance(item, dict):
+            raise ParseError(f"an item is a JSON {type(item).__name__}, expected an object")
+        found = {name: as_text(self._value(item, name), name) for name in TEXT_FIELDS}
+        salary = None
+        if "salary_min" in self.fields or "salary_max" in self.fields:
+            salary = salary_from_amounts(
+                self._value(item, "salary_min"),
+                self._value(item, "salary_max"),
+                currency=self.salary_currency,
+                period=self.salary_period,
+            )
+        return RawPosting(
+            source=self.config.name,
+            external_id=found["external_id"],
+            url=absolute_url(found["url"], page.url),
+            title=found["title"],
+            company=found["company"] or self.company,
+            locations=self._texts(item, "locations"),
+            remote=found["remote"] or self.remote,
+            employment_type=found["employment_type"],
+            seniority=found["seniority"],
+            salary_text=found["salary_text"],
+            salary=salary,
+            tags=self._texts(item, "tags"),
+            posted_at=found["posted_at"],
+            description_html=found["description_html"],
+            apply_url=absolute_url(found["apply_url"], page.url),
+            category_hint=found["category_hint"],
+            fetched_at=page.fetched_at,
+            payload=item,
+        )
+
+    def _value(self, item: Mapping[str, Any], name: str) -> Any:
+        """The first of the field's paths that holds something (not null, not blank)."""
+        for path in self.fields.get(name, ()):
+            value = _resolve(item, path)
+            if value is not None and not (isinstance(value, str) and not value.strip()):
+                return value
+        return None
+
+    def _texts(self, item: Mapping[str, Any], name: str) -> tuple[str, ...]:
+        """A list field gathers every path's values in order (a primary location, then the others)."""
+        return unique(text for path in self.fields.get(name, ()) for text in text_list(_resolve(item, path), name))
+
+    def _has_title(self, item: Any) -> bool:
+        return isinstance(item, dict) and self._value(item, "title") is not None
+
+
+def _merged_options(config: SourceConfig) -> dict[str, Any]:
+    options = dict(config.options)
+    name = options.pop("preset", None)
+    if name is None:
+        return options
+    if name not in PRESETS:
+        raise SourceConfigError(
+            f"source {config.name!r}: key 'preset' must be one of {', '.join(PRESETS)}, got {name!r}"
+        )
+    preset = PRESETS[name]
+    fields = options.get("fields", {})
+    if not isinstance(fields, dict):
+        raise SourceConfigError(f"source {config.name!r}: key 'fields' must be a table, got {fields!r}")
+    return {**preset, **options, "fields": {**preset["fields"], **fields}}
+
+
+def _field_paths(source: str, fields: Any) -> dict[str, tuple[tuple[str, ...], ...]]:
+    if not isinstance(fields, dict):
+        raise SourceConfigError(
+            f"source {source!r}: key 'fields' is required (a table of field = \"path\") or set a preset"
+        )
+    paths: dict[str, tuple[tuple[str, ...], ...]] = {}
+    for name, spec in fields.items():
+        if name not in FIELDS:
+            raise SourceConfigError(f"source {source!r}: key 'fields.{name}' is not one of {', '.join(sorted(FIELDS))}")
+        specs = [spec] if isinstance(spec, str) else spec
+        if not isinstance(specs, list) or not specs or not all(isinstance(s, str) and s.strip() for s in specs):
+            raise SourceConfigError(
+                f"source {source!r}: key 'fields.{name}' must be a path or a list of paths, got {spec!r}"
+            )
+        paths[name] = tuple(_path(s) for s in specs)
+    if "title" not in paths:
+        raise SourceConfigError(f"source {source!r}: key 'fields.title' is required")
+    return paths
+
+
+def _path(spec: str) -> tuple[str, ...]:
+    return tuple(part.strip() for part in spec.split("."))
+
+
+def _resolve(value: Any, path: tuple[str, ...]) -> Any:
+    for key in path:
+        if not isinstance(value, dict):
+            return None
+        value = value.get(key)
+    return value
