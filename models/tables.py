@@ -89,6 +89,11 @@ class Source(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
 
+# The API's full-text expression: queries repeat it for PostgreSQL to use the index; written as
+# PostgreSQL prints it back so that the models-vs-migrations comparison sees no difference.
+POSTING_SEARCH_VECTOR = "to_tsvector('simple'::regconfig, (title || ' '::text) || COALESCE(company, ''::text))"
+
+
 class Posting(Base):
     """One posting as one source lists it; cross-source duplicates share a fingerprint."""
 
@@ -102,6 +107,15 @@ class Posting(Base):
         Index("ix_postings_company", "company"),
         Index("ix_postings_annual_usd_mid", "annual_usd_mid"),
         Index("ix_postings_posted_at", "posted_at"),
+        # API: newest first with closed postings included, and the sources of a job's duplicates
+        Index("ix_postings_first_seen_id", "first_seen", "id"),
+        Index("ix_postings_duplicate_of", "duplicate_of"),
+        # API: `q` over title and company; PostgreSQL only (SQLite filters with LIKE)
+        Index(
+            "ix_postings_search",
+            text(POSTING_SEARCH_VECTOR),
+            postgresql_using="gin",
+        ).ddl_if(dialect="postgresql"),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
@@ -174,6 +188,8 @@ class ScrapeRun(Base):
         UniqueConstraint("source", "scheduled_for"),
         Index("ix_scrape_runs_source_started_at", "source", "started_at"),
         Index("ix_scrape_runs_status", "status"),
+        # API: the data version (newest finished run) is read on every cache check
+        Index("ix_scrape_runs_finished_at", "finished_at"),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)

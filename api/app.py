@@ -1,0 +1,56 @@
+"""The FastAPI application factory: settings -> engine, session factory, cache, metrics, routers.
+
+Nothing is built at import; `uvicorn.run("api.app:create_app", factory=True)` calls `create_app()`.
+Must not import `scraper`: the database is the contract between the two.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from api.cache import ResponseCache
+from api.errors import install_error_handlers
+from api.metrics import Metrics, MetricsMiddleware
+from api.routers import categories, feeds, health, jobs, outliers, salaries, sources
+from models.db import create_db_engine, session_factory
+from models.settings import Settings
+from models.taxonomy import load_taxonomy
+
+DESCRIPTION = (
+    "Job postings gathered from job boards, by role category: filtered lists, feeds (RSS, Atom, JSON Feed), "
+    "salary statistics and their history, the outliers validation caught, and the health of each source."
+)
+
+
+def create_app(settings: Settings | None = None, *, version_ttl_seconds: float = 1.0) -> FastAPI:
+    """The API over `settings.database_url` (from the environment when `settings` is None).
+
+    Responses are cached by data version; the version is re-read at most every `version_ttl_seconds`
+    (0 re-reads it on every request, for tests that write between requests).
+    """
+    settings = settings or Settings()
+    taxonomy = load_taxonomy(settings.taxonomy)
+    engine = create_db_engine(settings.database_url)
+    sessions = session_factory(engine)
+    metrics = Metrics(sessions)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        engine.dispose()
+
+    app = FastAPI(title="jobfeed", version="1", description=DESCRIPTION, lifespan=lifespan)
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.session_factory = sessions
+    app.state.taxonomy = taxonomy
+    app.state.cache = ResponseCache(version_ttl_seconds=version_ttl_seconds)
+    app.state.metrics = metrics
+    install_error_handlers(app)
+    app.add_middleware(MetricsMiddleware, metrics=metrics)
+    for module in (jobs, categories, salaries, outliers, sources, feeds, health):
+        app.include_router(module.router)
+    return app

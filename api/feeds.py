@@ -1,0 +1,277 @@
+"""Rendering of RSS 2.0, Atom 1.0 and JSON Feed 1.1 from posting records, and the text/HTML hygiene they need.
+
+Pure functions, no queries. Scraped text is untrusted: titles become plain text with no markup left,
+descriptions are sanitized with nh3 here too (defence in depth), characters XML forbids are dropped,
+and only http(s) links are emitted.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from email.utils import format_datetime
+from urllib.parse import urlsplit
+
+import nh3
+import orjson
+
+from models.schemas import PostingOut
+
+# XML 1.0 forbids these code points outright; a NUL or an ESC in a scraped title must not break a feed.
+_XML_INVALID = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+_C1_CONTROLS = re.compile("[\x7f-\x9f]")
+_ANGLE = re.compile("[<>]")
+_SPACES = re.compile(r"\s+")
+_URL_SCHEMES = {"http", "https", "mailto"}
+
+
+def xml_safe(text: str) -> str:
+    """`text` without the characters XML 1.0 cannot carry (NUL, other C0 controls, C1 controls).
+
+    >>> xml_safe("a\\x00b\\x1bc\\x85d")
+    'abcd'
+    """
+    return _C1_CONTROLS.sub("", _XML_INVALID.sub("", text))
+
+
+def plain_text(text: str | None) -> str:
+    """Scraped text with no markup left in it, whatever a reader does with it (text or HTML).
+
+    Tags are dropped (a script's content too) and the angle brackets that remain are removed, so even
+    a reader that decodes the text as HTML finds no element to run.
+
+    >>> plain_text("Senior <script>alert(1)</script>Engineer &lt;img onerror=x&gt;")
+    'Senior Engineer img onerror=x'
+    """
+    if not text:
+        return ""
+    stripped = html.unescape(nh3.clean(xml_safe(text), tags=set()))
+    return _SPACES.sub(" ", _ANGLE.sub("", xml_safe(stripped))).strip()
+
+
+def sanitize_html(fragment: str | None) -> str:
+    """A description safe to embed in a page or feed: nh3's allow-list, http(s)/mailto links only.
+
+    >>> sanitize_html('<p onclick="x()">Hi<script>alert(1)</script> <a href="javascript:alert(1)">x</a></p>')
+    '<p>Hi <a rel="noopener noreferrer nofollow">x</a></p>'
+    """
+    if not fragment:
+        return ""
+    return xml_safe(nh3.clean(xml_safe(fragment), url_schemes=_URL_SCHEMES, link_rel="noopener noreferrer nofollow"))
+
+
+def safe_url(url: str | None, fallback: str) -> str:
+    """`url` when it is an absolute http(s) URL, else `fallback` (never a javascript: or data: link).
+
+    >>> safe_url("javascript:alert(1)", "https://jobfeed.example/api/v1/jobs/1")
+    'https://jobfeed.example/api/v1/jobs/1'
+    """
+    if url:
+        cleaned = xml_safe(url).strip()
+        try:
+            parts = urlsplit(cleaned)
+        except ValueError:
+            return fallback
+        if parts.scheme.lower() in ("http", "https") and parts.netloc and not _ANGLE.search(cleaned):
+            return cleaned.replace('"', "%22").replace(" ", "%20")
+    return fallback
+
+
+def _xml(text: str) -> str:
+    return html.escape(xml_safe(text), quote=True)
+
+
+@dataclass(frozen=True, slots=True)
+class FeedMeta:
+    """What a feed says about itself: title, its own URL, the HTML page and when it last changed."""
+
+    title: str
+    feed_url: str
+    home_page_url: str
+    description: str
+    updated: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class FeedEntry:
+    posting: PostingOut
+    description_html: str | None
+    api_url: str  # where the record lives in the API; the fallback link and the entry's id base
+
+
+def item_id(posting: PostingOut) -> str:
+    """A posting's id in every feed, stable across updates of the posting."""
+    return f"urn:jobfeed:posting:{posting.id}"
+
+
+def _location_text(posting: PostingOut) -> str:
+    location = posting.location
+    if location.raw:
+        return plain_text(location.raw)
+    parts = [*location.cities, *location.countries, *location.regions]
+    if location.remote:
+        parts.append(location.remote.value)
+    return plain_text(", ".join(parts))
+
+
+def item_title(posting: PostingOut) -> str:
+    """ "Title at Company (Location)", each part plain text; parts that are unknown are left out."""
+    title = plain_text(posting.title) or "Untitled job"
+    company = plain_text(posting.company)
+    location = _location_text(posting)
+    if company:
+        title = f"{title} at {company}"
+    if location:
+        title = f"{title} ({location})"
+    return title
+
+
+def _money(amount: float) -> str:
+    return f"{amount:,.0f}"
+
+
+def salary_text(posting: PostingOut) -> str | None:
+    """The salary as stated, and its annual USD reading when known."""
+    salary = posting.salary
+    if salary is None:
+        return None
+    stated = plain_text(salary.raw) or None
+    low, high = salary.annual_usd_min, salary.annual_usd_max
+    annual = None
+    if low is not None and high is not None:
+        annual = f"{_money(low)}-{_money(high)} USD a year" if low != high else f"{_money(low)} USD a year"
+    elif low is not None or high is not None:
+        annual = f"{'from ' if low is not None else 'up to '}{_money(low if low is not None else high or 0)} USD a year"
+    if stated and annual:
+        return f"{stated} (about {annual})"
+    return stated or annual
+
+
+def item_summary(posting: PostingOut) -> str:
+    """A plain-text summary: salary, location, employment, seniority, sources."""
+    parts = []
+    salary = salary_text(posting)
+    if salary:
+        parts.append(f"Salary: {salary}")
+    location = _location_text(posting)
+    if location:
+        parts.append(f"Location: {location}")
+    if posting.employment_types:
+        parts.append("Employment: " + ", ".join(e.value for e in posting.employment_types))
+    if posting.seniority:
+        parts.append(f"Seniority: {posting.seniority.value}")
+    if posting.flags:
+        parts.append("Flags: " + ", ".join(plain_text(f.code) for f in posting.flags))
+    parts.append("Source: " + ", ".join(plain_text(s) for s in posting.sources))
+    return ". ".join(parts) + "."
+
+
+def item_content_html(entry: FeedEntry) -> str:
+    summary = f"<p>{html.escape(item_summary(entry.posting))}</p>"
+    return summary + sanitize_html(entry.description_html)
+
+
+def _published(posting: PostingOut) -> datetime:
+    # first_seen is never null for a stored posting; posted_at is the board's claim and may be missing
+    moment = posting.first_seen or posting.posted_at
+    assert moment is not None, "feeds render stored postings, which always have first_seen"
+    return moment
+
+
+def render_rss(meta: FeedMeta, entries: Sequence[FeedEntry]) -> bytes:
+    """RSS 2.0 with an atom:link rel=self, guids that are not permalinks, HTML descriptions escaped."""
+    out = [
+        '<?xml version="1.0" encoding="utf-8"?>\n',
+        '<rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom">',
+        "<channel>",
+        f"<title>{_xml(meta.title)}</title>",
+        f"<link>{_xml(meta.home_page_url)}</link>",
+        f"<description>{_xml(meta.description)}</description>",
+        f'<atom:link href="{_xml(meta.feed_url)}" rel="self" type="application/rss+xml"/>',
+        f"<lastBuildDate>{format_datetime(meta.updated, usegmt=True)}</lastBuildDate>",
+        "<generator>jobfeed</generator>",
+    ]
+    for entry in entries:
+        posting = entry.posting
+        out += [
+            "<item>",
+            f"<title>{_xml(item_title(posting))}</title>",
+            f"<link>{_xml(safe_url(posting.url, entry.api_url))}</link>",
+            f'<guid isPermaLink="false">{_xml(item_id(posting))}</guid>',
+            f"<pubDate>{format_datetime(_published(posting), usegmt=True)}</pubDate>",
+            f"<category>{_xml(posting.category)}</category>",
+            f"<description>{_xml(item_content_html(entry))}</description>",
+            "</item>",
+        ]
+    out += ["</channel>", "</rss>\n"]
+    return "".join(out).encode("utf-8")
+
+
+def _rfc3339(moment: datetime) -> str:
+    return moment.isoformat().replace("+00:00", "Z")
+
+
+def render_atom(meta: FeedMeta, entries: Sequence[FeedEntry]) -> bytes:
+    """Atom 1.0: text titles and summaries, HTML content escaped, ids stable per posting."""
+    out = [
+        '<?xml version="1.0" encoding="utf-8"?>\n',
+        '<feed xmlns="http://www.w3.org/2005/Atom">',
+        f"<id>{_xml(meta.feed_url)}</id>",
+        f'<title type="text">{_xml(meta.title)}</title>',
+        f'<subtitle type="text">{_xml(meta.description)}</subtitle>',
+        f"<updated>{_rfc3339(meta.updated)}</updated>",
+        f'<link rel="self" type="application/atom+xml" href="{_xml(meta.feed_url)}"/>',
+        f'<link rel="alternate" type="text/html" href="{_xml(meta.home_page_url)}"/>',
+        "<author><name>jobfeed</name></author>",
+        "<generator>jobfeed</generator>",
+    ]
+    for entry in entries:
+        posting = entry.posting
+        published = _rfc3339(_published(posting))
+        out += [
+            "<entry>",
+            f"<id>{_xml(item_id(posting))}</id>",
+            f'<title type="text">{_xml(item_title(posting))}</title>',
+            f'<link rel="alternate" type="text/html" href="{_xml(safe_url(posting.url, entry.api_url))}"/>',
+            f"<published>{published}</published>",
+            f"<updated>{published}</updated>",
+            f'<category term="{_xml(posting.category)}"/>',
+            f'<summary type="text">{_xml(item_summary(posting))}</summary>',
+            f'<content type="html">{_xml(item_content_html(entry))}</content>',
+            "</entry>",
+        ]
+    out.append("</feed>\n")
+    return "".join(out).encode("utf-8")
+
+
+def render_json_feed(meta: FeedMeta, entries: Sequence[FeedEntry]) -> bytes:
+    """JSON Feed 1.1 with the posting record under `_jobfeed`; <, > and & are escaped as \\u00XX so
+    the document stays inert even if something serves it as HTML."""
+    items = []
+    for entry in entries:
+        posting = entry.posting
+        items.append(
+            {
+                "id": item_id(posting),
+                "url": safe_url(posting.url, entry.api_url),
+                "title": item_title(posting),
+                "content_html": item_content_html(entry),
+                "summary": item_summary(posting),
+                "date_published": _rfc3339(_published(posting)),
+                "tags": [plain_text(t) for t in posting.tags if plain_text(t)],
+                "_jobfeed": posting.model_dump(mode="json"),
+            }
+        )
+    document = {
+        "version": "https://jsonfeed.org/version/1.1",
+        "title": meta.title,
+        "home_page_url": meta.home_page_url,
+        "feed_url": meta.feed_url,
+        "description": meta.description,
+        "items": items,
+    }
+    body = orjson.dumps(document)
+    return body.replace(b"<", b"\\u003c").replace(b">", b"\\u003e").replace(b"&", b"\\u0026")

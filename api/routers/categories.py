@@ -1,0 +1,37 @@
+"""/api/v1/categories: the taxonomy with open jobs and median salary, and each category's job list."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Request
+from pydantic import TypeAdapter
+from starlette.responses import Response
+
+from api import queries
+from api.deps import CacheDep, FiltersDep, SessionDep, TaxonomyDep, check_category
+from api.errors import ERROR_RESPONSES
+from api.routers._render import NOT_MODIFIED, cached_json
+from api.routers.jobs import posting_page
+from models.schemas import CategoryOut, PostingPage
+
+router = APIRouter(prefix="/api/v1", tags=["categories"], responses=ERROR_RESPONSES)
+
+_CATEGORIES = TypeAdapter(list[CategoryOut])
+
+SlugPath = Annotated[str, Path(max_length=60, description="a category slug")]
+
+
+@router.get("/categories", response_model=list[CategoryOut], responses=NOT_MODIFIED)
+def list_categories(request: Request, session: SessionDep, cache: CacheDep, taxonomy: TaxonomyDep) -> Response:
+    """Every category of the taxonomy, empty ones too, with open jobs and the median salary."""
+    return cached_json(request, session, cache, _CATEGORIES, lambda: queries.list_categories(session, taxonomy))
+
+
+@router.get("/categories/{slug}/jobs", response_model=PostingPage, responses=NOT_MODIFIED)
+def list_category_jobs(
+    request: Request, slug: SlugPath, filters: FiltersDep, session: SessionDep, cache: CacheDep, taxonomy: TaxonomyDep
+) -> Response:
+    """As /api/v1/jobs?category=slug; an unknown slug is a 404 naming the valid ones."""
+    check_category(slug, taxonomy, status=404)
+    return posting_page(request, session, cache, filters.model_copy(update={"category": slug}))

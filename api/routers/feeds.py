@@ -1,0 +1,89 @@
+"""/feeds/{slug}.rss|.atom|.json: the newest jobs of a category (`all` for every one), same filters as /jobs."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path, Request
+from sqlalchemy.orm import Session
+from starlette.responses import Response
+
+from api import queries
+from api.cache import DataVersion, ResponseCache, cached_response
+from api.deps import CacheDep, FiltersDep, SessionDep, TaxonomyDep, check_category
+from api.errors import ERROR_RESPONSES
+from api.feeds import FeedEntry, FeedMeta, render_atom, render_json_feed, render_rss
+from api.routers._render import NOT_MODIFIED, cache_key
+from models.schemas import PostingFilters
+from models.taxonomy import Category
+
+router = APIRouter(prefix="/feeds", tags=["feeds"], responses=ERROR_RESPONSES)
+
+ALL = "all"
+RSS, ATOM, JSON_FEED = "application/rss+xml", "application/atom+xml", "application/feed+json"
+Renderer = Callable[[FeedMeta, Sequence[FeedEntry]], bytes]
+SlugPath = Annotated[str, Path(max_length=60, description="a category slug, or `all`")]
+
+
+def _responses(media_type: str) -> dict[int | str, dict[str, Any]]:
+    return {200: {"content": {media_type: {}}, "description": "The feed"}, **NOT_MODIFIED}
+
+
+def _feed(
+    request: Request,
+    slug: str,
+    filters: PostingFilters,
+    session: Session,
+    cache: ResponseCache,
+    taxonomy: tuple[Category, ...],
+    render: Renderer,
+    media_type: str,
+) -> Response:
+    if slug != ALL:
+        check_category(slug, taxonomy, status=404)
+    names = {c.slug: c.name for c in taxonomy}
+    scoped = filters.model_copy(update={"category": slug if slug != ALL else filters.category, "cursor": None})
+    if slug == ALL:
+        check_category(scoped.category, taxonomy)
+    base = str(request.base_url)
+
+    def build(version: DataVersion) -> bytes:
+        rows = queries.postings_with_descriptions(session, scoped)
+        label = names.get(scoped.category or "", "All") if scoped.category else "All"
+        meta = FeedMeta(
+            title=f"jobfeed: {label} jobs",
+            feed_url=str(request.url),
+            home_page_url=f"{base}categories/{slug}" if slug != ALL else base,
+            description=f"The newest {label.lower() if slug == ALL else label} jobs gathered by jobfeed.",
+            updated=version.modified,
+        )
+        entries = [FeedEntry(p, description, f"{base}api/v1/jobs/{p.id}") for p, description in rows]
+        return render(meta, entries)
+
+    key = cache_key(request, with_host=True)
+    return cached_response(request, cache, key, lambda: queries.data_version(session), build, media_type)
+
+
+@router.get("/{slug}.rss", response_class=Response, responses=_responses(RSS))
+def rss_feed(
+    request: Request, slug: SlugPath, filters: FiltersDep, session: SessionDep, cache: CacheDep, taxonomy: TaxonomyDep
+) -> Response:
+    """RSS 2.0 of the newest jobs of a category."""
+    return _feed(request, slug, filters, session, cache, taxonomy, render_rss, RSS)
+
+
+@router.get("/{slug}.atom", response_class=Response, responses=_responses(ATOM))
+def atom_feed(
+    request: Request, slug: SlugPath, filters: FiltersDep, session: SessionDep, cache: CacheDep, taxonomy: TaxonomyDep
+) -> Response:
+    """Atom 1.0 of the newest jobs of a category."""
+    return _feed(request, slug, filters, session, cache, taxonomy, render_atom, ATOM)
+
+
+@router.get("/{slug}.json", response_class=Response, responses=_responses(JSON_FEED))
+def json_feed(
+    request: Request, slug: SlugPath, filters: FiltersDep, session: SessionDep, cache: CacheDep, taxonomy: TaxonomyDep
+) -> Response:
+    """JSON Feed 1.1 of the newest jobs of a category, the posting record under `_jobfeed`."""
+    return _feed(request, slug, filters, session, cache, taxonomy, render_json_feed, JSON_FEED)

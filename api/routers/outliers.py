@@ -1,0 +1,23 @@
+"""/api/v1/outliers: flagged postings with their flags, for people watching data quality."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from starlette.responses import Response
+
+from api.deps import CacheDep, OutlierFiltersDep, SessionDep, TaxonomyDep, check_category
+from api.errors import ERROR_RESPONSES
+from api.routers._render import NOT_MODIFIED
+from api.routers.jobs import posting_page
+from models.schemas import PostingPage
+
+router = APIRouter(prefix="/api/v1", tags=["outliers"], responses=ERROR_RESPONSES)
+
+
+@router.get("/outliers", response_model=PostingPage, responses=NOT_MODIFIED)
+def list_outliers(
+    request: Request, filters: OutlierFiltersDep, session: SessionDep, cache: CacheDep, taxonomy: TaxonomyDep
+) -> Response:
+    """Flagged postings newest first, with their flags; `code` keeps one kind of finding."""
+    check_category(filters.category, taxonomy)
+    return posting_page(request, session, cache, filters)

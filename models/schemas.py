@@ -1,0 +1,266 @@
+"""Pydantic v2 schemas of the HTTP API and of the posting record (DESIGN.md sections 5 and 7).
+
+Shapes only: one `PostingOut` shared by the API, the JSON Feed's `_jobfeed` extension and
+`jobfeed scrape --dry-run`. No queries and no rendering here.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field
+
+from models.enums import EmploymentType, Period, PeriodBasis, RemoteMode, Seniority
+from models.records import NormalizedPosting
+
+MAX_PAGE_LIMIT = 200
+
+
+def _no_nul(value: str) -> str:
+    # PostgreSQL text cannot hold NUL; refuse it as bad input rather than fail in the database
+    if "\x00" in value:
+        raise ValueError("must not contain NUL characters")
+    return value
+
+
+InputStr = Annotated[str, AfterValidator(_no_nul)]
+
+
+class _Out(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class LocationOut(_Out):
+    raw: str | None
+    remote: RemoteMode | None
+    countries: list[str] = Field(description="ISO 3166-1 alpha-2 codes")
+    regions: list[str]
+    cities: list[str]
+
+
+class SalaryOut(_Out):
+    raw: str | None = Field(description="the salary text as the source printed it")
+    min: float | None
+    max: float | None
+    currency: str | None = Field(description="ISO 4217")
+    period: Period | None
+    period_basis: PeriodBasis | None
+    annual_usd_min: float | None
+    annual_usd_max: float | None
+
+
+class FlagOut(_Out):
+    code: str = Field(description="stable finding code; salary findings start with `salary_`")
+    message: str
+
+
+class PostingOut(_Out):
+    """The posting record (DESIGN.md section 5): unknown is null, raw values kept beside their parse."""
+
+    id: int | None = Field(description="null in a dry run")
+    source: str
+    sources: list[str] = Field(description="every source that lists this job (cross-source dedup)")
+    external_id: str
+    url: str
+    title: str
+    title_raw: str
+    featured: bool | None
+    company: str | None
+    category: str
+    location: LocationOut
+    employment_types: list[EmploymentType]
+    seniority: Seniority | None
+    tags: list[str]
+    salary: SalaryOut | None
+    flags: list[FlagOut]
+    posted_at: AwareDatetime | None
+    first_seen: AwareDatetime | None = Field(description="null in a dry run")
+    last_seen: AwareDatetime | None = Field(description="null in a dry run")
+    closed_at: AwareDatetime | None
+
+    @classmethod
+    def from_normalized(
+        cls,
+        posting: NormalizedPosting,
+        *,
+        id: int | None = None,
+        sources: list[str] | None = None,
+        first_seen: datetime | None = None,
+        last_seen: datetime | None = None,
+        closed_at: datetime | None = None,
+    ) -> PostingOut:
+        """The record of a pipeline posting (for `--dry-run`: no id, not yet seen)."""
+        salary = posting.salary
+        return cls(
+            id=id,
+            source=posting.source,
+            sources=sources if sources is not None else [posting.source],
+            external_id=posting.external_id,
+            url=posting.url,
+            title=posting.title,
+            title_raw=posting.title_raw,
+            featured=posting.featured,
+            company=posting.company,
+            category=posting.category,
+            location=LocationOut(
+                raw=posting.location.raw,
+                remote=posting.location.remote,
+                countries=list(posting.location.countries),
+                regions=list(posting.location.regions),
+                cities=list(posting.location.cities),
+            ),
+            employment_types=list(posting.employment_types),
+            seniority=posting.seniority,
+            tags=list(posting.tags),
+            salary=None
+            if salary is None
+            else SalaryOut(
+                raw=salary.raw,
+                min=salary.min,
+                max=salary.max,
+                currency=salary.currency,
+                period=salary.period,
+                period_basis=salary.period_basis,
+                annual_usd_min=salary.annual_usd_min,
+                annual_usd_max=salary.annual_usd_max,
+            ),
+            flags=[FlagOut(code=f.code, message=f.message) for f in posting.flags],
+            posted_at=posting.posted_at,
+            first_seen=first_seen,
+            last_seen=last_seen,
+            closed_at=closed_at,
+        )
+
+
+class PostingDetailOut(PostingOut):
+    description_html: str | None = Field(description="the description, sanitized (no scripts, handlers or js: links)")
+    apply_url: str | None
+
+
+class PostingPage(_Out):
+    items: list[PostingOut]
+    next_cursor: str | None = Field(description="pass as `cursor` for the next page; null on the last page")
+
+
+class PostingFilters(BaseModel):
+    """Query filters of `/api/v1/jobs`, the category job lists and the feeds."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    category: InputStr | None = Field(None, max_length=60, description="a category slug (see /api/v1/categories)")
+    q: InputStr | None = Field(None, min_length=1, max_length=200, description="words all found in title or company")
+    company: InputStr | None = Field(None, min_length=1, max_length=300, description="exact company name")
+    tag: InputStr | None = Field(None, min_length=1, max_length=100, description="a tag, case-insensitive")
+    featured: bool | None = None
+    remote: RemoteMode | None = None
+    country: str | None = Field(None, pattern=r"^[A-Za-z]{2}$", description="ISO 3166-1 alpha-2 code")
+    seniority: Seniority | None = None
+    employment_type: EmploymentType | None = None
+    min_salary_usd: float | None = Field(
+        None,
+        ge=0,
+        le=1e9,
+        allow_inf_nan=False,
+        description="annual USD; the top of the range must reach it; flagged salaries never match",
+    )
+    posted_since: AwareDatetime | date | None = Field(
+        None, description="posted on or after (first seen when the source states no date)"
+    )
+    source: InputStr | None = Field(None, min_length=1, max_length=100, description="a source name listing the job")
+    include_flagged: bool = True
+    include_closed: bool = False
+    limit: int = Field(50, ge=1, le=MAX_PAGE_LIMIT, description=f"at most {MAX_PAGE_LIMIT}")
+    cursor: InputStr | None = Field(None, max_length=200, description="next_cursor of the previous page")
+
+
+class OutlierFilters(PostingFilters):
+    """`/api/v1/outliers`: the posting filters and a flag code."""
+
+    code: InputStr | None = Field(None, min_length=1, max_length=60, description="only postings with this flag code")
+
+
+class CategorySalaryOut(_Out):
+    count: int
+    p50: float | None
+
+
+class CategoryOut(_Out):
+    slug: str
+    name: str
+    open_jobs: int
+    salary: CategorySalaryOut
+
+
+class HistogramBucketOut(_Out):
+    lo: float = Field(description="annual USD, inclusive")
+    hi: float = Field(description="annual USD, exclusive")
+    count: int
+
+
+class SalaryStatsOut(_Out):
+    """Statistics of one value per posting (annual USD midpoint); quantiles null under 5 postings."""
+
+    category: str
+    currency: Literal["USD"] = "USD"
+    period: Literal["year"] = "year"
+    count: int
+    excluded_flagged: int = Field(description="postings left out because their salary is flagged")
+    min: float | None
+    p10: float | None
+    p25: float | None
+    p50: float | None
+    p75: float | None
+    p90: float | None
+    max: float | None
+    histogram: list[HistogramBucketOut]
+
+
+class HistoryPointOut(_Out):
+    start: date = Field(description="first day of the bucket (weeks start on Monday)")
+    count: int = Field(description="salaried postings open at some time during the bucket")
+    p25: float | None
+    p50: float | None
+    p75: float | None
+
+
+class LastRunOut(_Out):
+    status: str
+    started_at: AwareDatetime
+    finished_at: AwareDatetime | None
+    counts: dict[str, Any]
+    error: str | None
+
+
+class SourceOut(_Out):
+    name: str
+    kind: str
+    url: str
+    every: str = Field(description="interval as in the sources file: 15m, 2h, 1d")
+    enabled: bool
+    run_requested_at: AwareDatetime | None
+    last_run: LastRunOut | None
+
+
+class RunRequestOut(_Out):
+    source: str
+    requested_at: AwareDatetime
+
+
+class HealthOut(_Out):
+    status: Literal["ok", "unavailable"]
+    database: str
+
+
+class ErrorDetailOut(_Out):
+    location: str = Field(description="where the bad input is, e.g. query.limit")
+    message: str
+
+
+class ErrorOut(_Out):
+    """Every error response: a stable code and a sentence saying what to change."""
+
+    error: str = Field(description="stable code: not_found, invalid_request, unauthorized, forbidden, conflict, ...")
+    message: str
+    details: list[ErrorDetailOut] = []
+    valid_values: list[str] | None = None
