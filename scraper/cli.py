@@ -9,9 +9,12 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
+import tomllib
 from collections.abc import Callable, Sequence
 from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine
@@ -20,6 +23,8 @@ from sqlalchemy.exc import ArgumentError, OperationalError
 
 from models.db import create_db_engine
 from models.settings import Settings
+from scraper.config import SourceConfig
+from scraper.errors import ScraperError, SourceConfigError
 
 log = logging.getLogger("jobfeed")
 
@@ -94,8 +99,8 @@ def cmd_db_upgrade(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_salary(args: argparse.Namespace, settings: Settings) -> int:
-    from scraper.normalization.salary import parse_salary
     from scraper.normalization.currency import annualize, load_rates
+    from scraper.normalization.salary import parse_salary
     from scraper.validation.salary import salary_flags
 
     salary = parse_salary(args.text, default_currency=args.currency)
@@ -128,15 +133,213 @@ def cmd_classify(args: argparse.Namespace, settings: Settings) -> int:
     out: dict[str, Any] = {"title": title, "category": result.slug}
     if args.explain:
         out["rule"] = result.rule
+        out["matched"] = result.matched
     print(json.dumps(out, ensure_ascii=False))
     return 0
 
 
-def not_yet(what: str) -> Callable[[argparse.Namespace, Settings], int]:
-    def command(args: argparse.Namespace, settings: Settings) -> int:
-        raise UsageError(f"{what} is not built yet")
+def load_configs(settings: Settings) -> list[SourceConfig]:
+    from scraper.config import load_sources, resolve_sources_path
+    from scraper.sources import REGISTRY
 
-    return command
+    path = resolve_sources_path(settings.sources)
+    try:
+        return load_sources(path, REGISTRY)
+    except SourceConfigError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def select_sources(configs: list[SourceConfig], names: Sequence[str]) -> list[SourceConfig]:
+    """The named sources (in the order named), or every enabled one; UsageError for an unknown name."""
+    if not names:
+        return [config for config in configs if config.enabled]
+    by_name = {config.name: config for config in configs}
+    unknown = [name for name in names if name not in by_name]
+    if unknown:
+        raise UsageError(f"unknown source {', '.join(map(repr, unknown))}; configured: {', '.join(by_name) or 'none'}")
+    return [by_name[name] for name in names]
+
+
+def require_current_schema(settings: Settings) -> Engine:
+    from models import migrate
+
+    engine = open_database(settings)
+    current, head = migrate.current_revision(engine), migrate.head_revision()
+    if current != head:
+        raise UsageError(
+            f"the database at {describe_url(settings.database_url)} is at revision {current or 'empty'}, "
+            f"not {head}: run 'jobfeed db upgrade' first"
+        )
+    return engine
+
+
+def cmd_scrape(args: argparse.Namespace, settings: Settings) -> int:
+    from models.schemas import PostingOut
+    from scraper.pipeline import dry_run, run_source
+
+    configs = load_configs(settings)
+    selected = select_sources(configs, args.names)
+    results = []
+    if args.dry_run:
+        for index, config in enumerate(selected, start=1):
+            print(f"[{index}/{len(selected)}] {config.name} ({config.kind}) {config.url} (dry run)", file=sys.stderr)
+            results.append(
+                dry_run(
+                    config, lambda posting: print(PostingOut.from_normalized(posting).model_dump_json(), flush=True)
+                )
+            )
+            print("  " + results[-1].summary(), file=sys.stderr)
+    else:
+        from scraper.storage.runs import sync_sources
+
+        engine = migrate_database(settings)
+        sync_sources(engine, configs)
+        for index, config in enumerate(selected, start=1):
+            print(f"[{index}/{len(selected)}] {config.name} ({config.kind}) {config.url}", file=sys.stderr)
+            results.append(run_source(config, engine, trigger="manual"))
+            print("  " + results[-1].summary(), file=sys.stderr)
+        engine.dispose()
+    failed = [r.source for r in results if r.status.value == "failed"]
+    print(
+        f"{len(results)} source(s) run, {len(failed)} failed{': ' + ', '.join(failed) if failed else ''}",
+        file=sys.stderr,
+    )
+    return 1 if failed else 0
+
+
+def cmd_sources(args: argparse.Namespace, settings: Settings) -> int:
+    from sqlalchemy import func, select
+    from sqlalchemy.orm import Session
+
+    from models.tables import ScrapeRun
+
+    configs = load_configs(settings)
+    last: dict[str, ScrapeRun] = {}
+    engine = open_database(settings)
+    try:
+        from models import migrate
+
+        if migrate.current_revision(engine) is not None:
+            newest = select(ScrapeRun.source, func.max(ScrapeRun.id).label("id")).group_by(ScrapeRun.source).subquery()
+            with Session(engine) as session:
+                runs = session.scalars(select(ScrapeRun).join(newest, ScrapeRun.id == newest.c.id))
+                last = {run.source: run for run in runs}
+    finally:
+        engine.dispose()
+    print(f"{'NAME':24} {'KIND':14} {'EVERY':6} {'ENABLED':8} LAST RUN")
+    for config in configs:
+        run = last.get(config.name)
+        when = (
+            f"{run.status} at {run.started_at:%Y-%m-%d %H:%M} UTC, {run.fetched} postings"
+            + (f" ({run.error})" if run.error else "")
+            if run
+            else "never"
+        )
+        print(f"{config.name:24} {config.kind:14} {config.every:6} {'yes' if config.enabled else 'no':8} {when}")
+    return 0
+
+
+def serve_api(settings: Settings, host: str, port: int, workers: int = 1) -> None:
+    import uvicorn
+
+    # The API builds its own Settings from the environment (it never imports the scraper).
+    os.environ["JOBFEED_DATABASE_URL"] = settings.database_url
+    uvicorn.run("api.app:create_app", factory=True, host=host, port=port, workers=workers, log_level="info")
+
+
+def cmd_api(args: argparse.Namespace, settings: Settings) -> int:
+    require_current_schema(settings).dispose()
+    serve_api(settings, args.host, args.port, args.workers)
+    return 0
+
+
+def cmd_schedule(args: argparse.Namespace, settings: Settings) -> int:
+    from scraper.scheduling import run_scheduler
+    from scraper.storage.runs import sync_sources
+
+    configs = load_configs(settings)
+    engine = require_current_schema(settings)
+    sync_sources(engine, configs)
+    run_scheduler(engine, configs)
+    engine.dispose()
+    return 0
+
+
+def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
+    import threading
+
+    from scraper.scheduling import run_scheduler
+    from scraper.storage.runs import sync_sources
+
+    configs = load_configs(settings)
+    engine = migrate_database(settings)
+    sync_sources(engine, configs)
+    stop = threading.Event()
+    scheduler = threading.Thread(
+        target=run_scheduler, args=(engine, configs), kwargs={"stop_event": stop}, name="scheduler"
+    )
+    scheduler.start()
+    try:
+        serve_api(settings, args.host, args.port)
+    finally:
+        stop.set()
+        scheduler.join()
+        engine.dispose()
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
+    import tempfile
+    import threading
+
+    from scraper.config import parse_sources
+    from scraper.demo import DemoBoard, demo_sources_toml
+    from scraper.scheduling import run_scheduler
+    from scraper.sources import REGISTRY
+
+    workdir = Path(args.dir) if args.dir else Path(tempfile.mkdtemp(prefix="jobfeed-demo-"))
+    workdir.mkdir(parents=True, exist_ok=True)
+    if not args.database_url_given:
+        settings = settings.model_copy(update={"database_url": f"sqlite:///{workdir / 'demo.db'}"})
+    with DemoBoard(round_seconds=args.round_seconds, port=args.board_port) as board:
+        text = demo_sources_toml(board.url, every=args.every)
+        sources_path = workdir / "sources.toml"
+        sources_path.write_text(text, encoding="utf-8")
+        configs = parse_sources(tomllib.loads(text), REGISTRY, origin=str(sources_path))
+        engine = migrate_database(settings)
+        stop = threading.Event()
+        scheduler = threading.Thread(
+            target=run_scheduler, args=(engine, configs), kwargs={"stop_event": stop}, name="scheduler"
+        )
+        scheduler.start()
+        print(
+            f"jobfeed demo: sample boards at {board.url} (they change every {args.round_seconds:g} s),\n"
+            f"  sources file {sources_path}, database {describe_url(settings.database_url)}\n"
+            f"  dashboard: http://{args.host}:{args.port}/   feeds: http://{args.host}:{args.port}/feeds/all.atom\n"
+            "  Ctrl-C stops it.",
+            file=sys.stderr,
+            flush=True,
+        )
+        try:
+            serve_api(settings, args.host, args.port)
+        finally:
+            stop.set()
+            scheduler.join()
+            engine.dispose()
+    return 0
+
+
+def cmd_rates_update(args: argparse.Namespace, settings: Settings) -> int:
+    from scraper.fetching import Fetcher
+    from scraper.normalization.currency import DEFAULT_RATES_PATH, update_rates
+
+    try:
+        with Fetcher() as fetcher:
+            rates = update_rates(fetcher, DEFAULT_RATES_PATH)
+    except ScraperError as exc:
+        raise UsageError(f"could not update the rate table: {exc}") from None
+    print(f"rates of {rates.date} written to {DEFAULT_RATES_PATH}", file=sys.stderr)
+    return 0
 
 
 # --- parser -----------------------------------------------------------------------------------
@@ -145,35 +348,50 @@ def not_yet(what: str) -> Callable[[argparse.Namespace, Settings], int]:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="jobfeed",
-        description="Scrape job boards, normalize and validate postings, and serve them by role with feeds and salary statistics.",
+        description=(
+            "Scrape job boards, normalize and validate postings, "
+            "and serve them by role with feeds and salary statistics."
+        ),
     )
     parser.add_argument("--version", action="version", version=f"jobfeed {package_version()}")
-    parser.add_argument("--database-url", help="SQLAlchemy URL (default: $JOBFEED_DATABASE_URL or sqlite:///./jobfeed.db)")
-    parser.add_argument("--sources", help="sources file (default: $JOBFEED_SOURCES, ./sources.toml, or the bundled list)")
+    parser.add_argument(
+        "--database-url", help="SQLAlchemy URL (default: $JOBFEED_DATABASE_URL or sqlite:///./jobfeed.db)"
+    )
+    parser.add_argument(
+        "--sources", help="sources file (default: $JOBFEED_SOURCES, ./sources.toml, or the bundled list)"
+    )
     parser.add_argument("-v", "--verbose", action="store_true", help="log debug details")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
-    def add(name: str, handler: Callable[[argparse.Namespace, Settings], int], help_text: str) -> argparse.ArgumentParser:
+    def add(
+        name: str, handler: Callable[[argparse.Namespace, Settings], int], help_text: str
+    ) -> argparse.ArgumentParser:
         sub = commands.add_parser(name, help=help_text, description=help_text)
         sub.set_defaults(handler=handler)
         return sub
 
-    add("run", not_yet("jobfeed run (API and scheduler in one process)"), "migrate, then serve the API and run the scheduler in one process")
-    api = add("api", not_yet("jobfeed api"), "serve the HTTP API alone")
+    run = add("run", cmd_run, "migrate, then serve the API and run the scheduler in one process")
+    run.add_argument("--host", default="127.0.0.1", help="interface to listen on (default 127.0.0.1)")
+    run.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+    api = add("api", cmd_api, "serve the HTTP API alone")
     api.add_argument("--host", default="127.0.0.1", help="interface to listen on (default 127.0.0.1)")
     api.add_argument("--port", type=int, default=8000, help="port (default 8000)")
     api.add_argument("--workers", type=int, default=1, help="uvicorn worker processes (default 1)")
-    add("schedule", not_yet("jobfeed schedule"), "run the scheduler alone (any number may share one PostgreSQL)")
-    scrape = add("scrape", not_yet("jobfeed scrape"), "run sources once now and store their postings")
+    add("schedule", cmd_schedule, "run the scheduler alone (any number may share one PostgreSQL)")
+    scrape = add("scrape", cmd_scrape, "run sources once now and store their postings")
     scrape.add_argument("names", nargs="*", metavar="NAME", help="sources to run (default: every enabled source)")
-    scrape.add_argument("--dry-run", action="store_true", help="store nothing; print one posting JSON per line on stdout")
+    scrape.add_argument(
+        "--dry-run", action="store_true", help="store nothing; print one posting JSON per line on stdout"
+    )
 
     db = commands.add_parser("db", help="database maintenance", description="database maintenance")
     db_commands = db.add_subparsers(dest="db_command", metavar="COMMAND", required=True)
-    upgrade = db_commands.add_parser("upgrade", help="apply migrations", description="apply migrations up to the newest")
+    upgrade = db_commands.add_parser(
+        "upgrade", help="apply migrations", description="apply migrations up to the newest"
+    )
     upgrade.set_defaults(handler=cmd_db_upgrade)
 
-    add("sources", not_yet("jobfeed sources"), "list the configured sources with their last run")
+    add("sources", cmd_sources, "list the configured sources with their last run")
     salary = add("salary", cmd_salary, "print the normalizer's reading of a salary text as JSON")
     salary.add_argument("text", help='salary text, e.g. "USD 60K - 120K"')
     salary.add_argument("--currency", help="currency to assume when the text names none (ISO 4217)")
@@ -182,11 +400,23 @@ def build_parser() -> argparse.ArgumentParser:
     classify.add_argument("--explain", action="store_true", help="also show which rule decided")
     classify.add_argument("--rules", help="a title rules file to use instead of the bundled one")
 
+    demo = add("demo", cmd_demo, "run the whole service offline against changing sample job boards on 127.0.0.1")
+    demo.add_argument("--host", default="127.0.0.1", help="interface of the API and dashboard (default 127.0.0.1)")
+    demo.add_argument("--port", type=int, default=8000, help="port of the API and dashboard (default 8000)")
+    demo.add_argument("--board-port", type=int, default=0, help="port of the sample boards (default: a free one)")
+    demo.add_argument("--every", default="1m", help="how often each sample source is scraped (default 1m)")
+    demo.add_argument(
+        "--round-seconds", type=float, default=30.0, help="how often the sample boards change (default 30)"
+    )
+    demo.add_argument("--dir", help="where to keep the demo's database and sources file (default: a new temp dir)")
+
     rates = commands.add_parser("rates", help="currency rate table", description="currency rate table")
     rates_commands = rates.add_subparsers(dest="rates_command", metavar="COMMAND", required=True)
     rates_commands.add_parser(
-        "update", help="refresh the rate table from the ECB", description="refresh the rate table from the ECB daily XML"
-    ).set_defaults(handler=not_yet("jobfeed rates update"))
+        "update",
+        help="refresh the rate table from the ECB",
+        description="refresh the rate table from the ECB daily XML",
+    ).set_defaults(handler=cmd_rates_update)
     return parser
 
 
@@ -195,6 +425,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     configure_logging(args.verbose)
     overrides: dict[str, Any] = {}
+    args.database_url_given = bool(args.database_url or os.environ.get("JOBFEED_DATABASE_URL"))
     if args.database_url:
         overrides["database_url"] = args.database_url
     if args.sources:

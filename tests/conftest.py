@@ -125,3 +125,58 @@ def committing_engine(engine: Engine) -> Iterator[Engine]:
 @pytest.fixture
 def fixtures_dir() -> Path:
     return Path(__file__).parent / "fixtures"
+
+
+class FixtureServer:
+    """A real HTTP server on 127.0.0.1 serving pages from a dict that tests may change between requests."""
+
+    def __init__(self) -> None:
+        import threading
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        self.pages: dict[str, tuple[str, bytes]] = {}
+        self.requests: list[str] = []
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                server.requests.append(self.path)
+                page = server.pages.get(self.path) or server.pages.get(self.path.split("?")[0])
+                if page is None:
+                    self.send_response(404)
+                    self.send_header("Content-Type", "text/plain")
+                    self.end_headers()
+                    self.wfile.write(b"not found")
+                    return
+                content_type, body = page
+                self.send_response(200)
+                self.send_header("Content-Type", content_type)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, format: str, *args: object) -> None:
+                pass
+
+        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
+        self._thread.start()
+
+    @property
+    def url(self) -> str:
+        host, port = self._httpd.server_address[:2]
+        return f"http://{host!s}:{port}"
+
+    def serve(self, path: str, content_type: str, body: bytes | str) -> None:
+        self.pages[path] = (content_type, body.encode() if isinstance(body, str) else body)
+
+    def close(self) -> None:
+        self._httpd.shutdown()
+        self._httpd.server_close()
+
+
+@pytest.fixture
+def fixture_server() -> Iterator[FixtureServer]:
+    server = FixtureServer()
+    yield server
+    server.close()

@@ -1,0 +1,230 @@
+"""Ingest benchmark: 100,000 synthetic postings through `upsert_postings` against a plain COPY, then a re-scrape.
+
+Creates a scratch PostgreSQL database, migrates it, measures, prints figures, drops it. Not a test: no
+assertion, just numbers (`JOBFEED_BENCH_POSTGRES_URL` names the server; default 127.0.0.1:5432/test).
+
+    .venv/bin/python bench/ingest.py [--rows 100000] [--batch 500] [--changed 0.1]
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import os
+import sys
+import time
+import uuid
+from collections.abc import Iterator, Sequence
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from psycopg.types.json import Jsonb
+from sqlalchemy import Engine, text
+
+from models import migrate
+from models.db import create_db_engine
+from models.enums import EmploymentType, Period, PeriodBasis, RemoteMode
+from models.records import Location, NormalizedPosting, Salary
+from scraper.config import SourceConfig
+from scraper.storage.postings import posting_row, upsert_postings
+from scraper.storage.runs import start_run, sync_sources
+
+ADMIN_URL = os.environ.get("JOBFEED_BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+T0 = datetime(2026, 12, 1, 10, 0, tzinfo=UTC)
+SOURCE = "bench"
+TITLES = ("Data Engineer", "Senior Data Engineer", "ML Engineer", "Data Scientist", "Analytics Engineer", "AI Engineer")
+CATEGORIES = (
+    "data-engineer",
+    "data-engineer",
+    "machine-learning-engineer",
+    "data-scientist",
+    "analytics-engineer",
+    "ai-engineer",
+)
+DESCRIPTION = "<p>" + ("We build data pipelines and models that matter. " * 16) + "</p>"  # ~800 bytes: ~1.3 KB rows
+
+
+def synthetic(index: int) -> NormalizedPosting:
+    kind = index % len(TITLES)
+    low = 60_000 + (index % 97) * 1_500
+    company = f"Company {index % 5000}"
+    title = TITLES[kind]
+    location = f"City {index % 300}, US"
+    return NormalizedPosting(
+        source=SOURCE,
+        external_id=f"job-{index}",
+        url=f"https://bench.example/jobs/{index}",
+        title=title,
+        title_raw=title,
+        company=company,
+        category=CATEGORIES[kind],
+        location=Location(raw=location, remote=RemoteMode.HYBRID, countries=("US",), cities=(f"City {index % 300}",)),
+        employment_types=(EmploymentType.FULL_TIME,),
+        seniority=None,
+        tags=("Python", "SQL", "Spark"),
+        salary=Salary(
+            min=low,
+            max=low + 30_000,
+            currency="USD",
+            period=Period.YEAR,
+            period_basis=PeriodBasis.STATED,
+            raw=f"USD {low} - {low + 30_000}",
+            annual_usd_min=low,
+            annual_usd_max=low + 30_000,
+        ),
+        featured=index % 10 == 0,
+        posted_at=T0 - timedelta(days=index % 30),
+        description_html=DESCRIPTION,
+        apply_url=f"https://careers.example/{index % 5000}/apply/{index}",
+        fingerprint=hashlib.sha256(f"{company}|{title}|{location}|{index}".encode()).hexdigest(),
+        payload={"id": index, "title": title},
+    )
+
+
+def batches(items: Sequence[NormalizedPosting], size: int) -> Iterator[Sequence[NormalizedPosting]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def wal_lsn(engine: Engine) -> str:
+    with engine.connect() as connection:
+        return str(connection.execute(text("SELECT pg_current_wal_lsn()")).scalar_one())
+
+
+def wal_bytes(engine: Engine, since: str) -> int:
+    with engine.connect() as connection:
+        return int(
+            connection.execute(text("SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), :lsn)"), {"lsn": since}).scalar_one()
+        )
+
+
+def table_bytes(engine: Engine, table: str) -> int:
+    with engine.connect() as connection:
+        return int(connection.execute(text("SELECT pg_total_relation_size(:t)"), {"t": table}).scalar_one())
+
+
+def copy_baseline(engine: Engine, rows: list[dict[str, Any]]) -> float:
+    """Seconds to COPY the same rows into an empty table shaped (and indexed) like `postings`."""
+    json_columns = {"countries", "regions", "cities", "employment_types", "tags", "flags", "payload"}
+    columns = ["source", *rows[0]]
+    with engine.begin() as connection:
+        connection.execute(text("CREATE TABLE copy_target (LIKE postings INCLUDING DEFAULTS INCLUDING INDEXES)"))
+    raw = engine.raw_connection()
+    try:
+        cursor = raw.driver_connection.cursor()  # type: ignore[union-attr]
+        started = time.perf_counter()
+        with cursor.copy(f"COPY copy_target ({', '.join(columns)}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(
+                    [SOURCE, *(Jsonb(value) if name in json_columns else value for name, value in row.items())]
+                )
+        raw.commit()
+        return time.perf_counter() - started
+    finally:
+        raw.close()
+
+
+def upsert_all(
+    engine: Engine, postings: Sequence[NormalizedPosting], batch: int, run_id: int, now: datetime
+) -> tuple[float, list[int]]:
+    totals = [0, 0, 0, 0]
+    started = time.perf_counter()
+    for chunk in batches(postings, batch):
+        result = upsert_postings(engine, SOURCE, chunk, run_id=run_id, now=now)
+        for index, value in enumerate((result.new, result.updated, result.unchanged, result.reopened)):
+            totals[index] += value
+    return time.perf_counter() - started, totals
+
+
+def report(label: str, rows: int, seconds: float, wal: int | None = None, extra: str = "") -> None:
+    wal_text = f"  WAL {wal / 1e6:8.1f} MB" if wal is not None else ""
+    print(f"{label:<48} {rows:>7} rows {seconds:7.2f} s {rows / seconds:9,.0f} rows/s{wal_text}  {extra}".rstrip())
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument(
+        "--batch", type=int, default=500, help="postings per upsert_postings call (the pipeline uses 500)"
+    )
+    parser.add_argument("--changed", type=float, default=0.1, help="share of postings changed in the re-scrape")
+    parser.add_argument(
+        "--apply-url-index",
+        action="store_true",
+        help="add an index on postings.apply_url first (proposed migration: dedup looks postings up by it)",
+    )
+    options = parser.parse_args()
+
+    name = f"jobfeed_bench_{uuid.uuid4().hex[:10]}"
+    admin = create_db_engine(ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    engine = create_db_engine(admin.url.set(database=name).render_as_string(hide_password=False))
+    try:
+        migrate.upgrade(engine)
+        if options.apply_url_index:
+            with engine.begin() as connection:
+                connection.execute(text("CREATE INDEX ix_postings_apply_url ON postings (apply_url)"))
+        sync_sources(
+            engine, [SourceConfig(name=SOURCE, kind="greenhouse", url="https://bench.example/", every_seconds=7200)]
+        )
+        run_id = start_run(engine, SOURCE, trigger="manual", owner="bench", lease_seconds=3600)
+        assert run_id is not None
+        print(f"generating {options.rows:,} postings ...", file=sys.stderr)
+        postings = [synthetic(index) for index in range(options.rows)]
+        rows = [posting_row(posting, T0) for posting in postings]
+        index_note = " (with an apply_url index)" if options.apply_url_index else ""
+        print(f"PostgreSQL, {options.rows:,} postings, batches of {options.batch}{index_note}\n")
+
+        lsn = wal_lsn(engine)
+        seconds = copy_baseline(engine, rows)
+        copy_rate = options.rows / seconds
+        report("plain COPY into an empty table (the limit)", options.rows, seconds, wal_bytes(engine, lsn))
+
+        lsn = wal_lsn(engine)
+        seconds, totals = upsert_all(engine, postings, options.batch, run_id, T0)
+        report(
+            "upsert_postings, first scrape (all new)",
+            options.rows,
+            seconds,
+            wal_bytes(engine, lsn),
+            f"{copy_rate / (options.rows / seconds):.2f}x COPY's time",
+        )
+        print(f"{'':<48} new/updated/unchanged/reopened = {totals}")
+        size_after_first = table_bytes(engine, "postings")
+
+        changed = int(options.rows * options.changed)
+        step = max(1, options.rows // max(changed, 1))
+        rescrape = list(postings)
+        for index in range(0, options.rows, step)[:changed]:
+            salary = rescrape[index].salary
+            assert salary is not None and salary.min is not None and salary.max is not None
+            rescrape[index] = replace(
+                rescrape[index], salary=replace(salary, min=salary.min + 5_000, annual_usd_min=salary.min + 5_000)
+            )
+        lsn = wal_lsn(engine)
+        seconds, totals = upsert_all(engine, rescrape, options.batch, run_id, T0 + timedelta(hours=2))
+        report(f"re-scrape 2 h later, {options.changed:.0%} changed", options.rows, seconds, wal_bytes(engine, lsn))
+        print(f"{'':<48} new/updated/unchanged/reopened = {totals}")
+
+        lsn = wal_lsn(engine)
+        seconds, totals = upsert_all(engine, rescrape, options.batch, run_id, T0 + timedelta(hours=26))
+        report("re-scrape 26 h later (last_seen refresh due)", options.rows, seconds, wal_bytes(engine, lsn))
+        print(f"{'':<48} new/updated/unchanged/reopened = {totals}")
+        print(
+            f"\npostings table: {size_after_first / 1e6:.1f} MB after the first scrape, "
+            f"{table_bytes(engine, 'postings') / 1e6:.1f} MB after both re-scrapes"
+        )
+    finally:
+        engine.dispose()
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+if __name__ == "__main__":
+    main()

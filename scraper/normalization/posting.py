@@ -1,0 +1,124 @@
+"""RawPosting -> NormalizedPosting: every field through its normalizer, then validation flags.
+
+Pure: the rate table, title rules and the clock come in through a NormalizationContext.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from models.records import Flag, NormalizedPosting, RawPosting, Salary
+from scraper.errors import ScraperError
+from scraper.normalization.currency import Rates, annualize, load_rates
+from scraper.normalization.dates import parse_posted_at
+from scraper.normalization.employment import parse_employment_types
+from scraper.normalization.location import parse_location
+from scraper.normalization.salary import parse_salary
+from scraper.normalization.seniority import parse_seniority
+from scraper.normalization.text import clean_text, sanitize_html
+from scraper.normalization.title import TitleRules, classify_title, clean_title, load_title_rules
+from scraper.validation.posting import posting_flags
+from scraper.validation.salary import salary_flags
+
+FALLBACK_CATEGORY = "other"
+
+
+class RejectedPosting(ScraperError):
+    """A record that cannot be a posting at all (no title, no URL); counted by `reason`, never stored."""
+
+    def __init__(self, reason: str, message: str) -> None:
+        super().__init__(message)
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class NormalizationContext:
+    rates: Rates = field(default_factory=load_rates)
+    rules: TitleRules = field(default_factory=load_title_rules)
+    now: datetime = field(default_factory=lambda: datetime.now(UTC))
+
+
+def normalize_posting(raw: RawPosting, context: NormalizationContext) -> NormalizedPosting:
+    """The comparable shape of one raw posting; RejectedPosting when it has no title or no URL."""
+    title_raw = clean_text(raw.title)
+    if title_raw is None:
+        raise RejectedPosting("no_title", f"{raw.source}: a posting without a title ({raw.url or raw.external_id})")
+    url = clean_text(raw.url)
+    if url is None:
+        raise RejectedPosting("no_url", f"{raw.source}: {title_raw!r} has no URL")
+    title = clean_title(title_raw) or title_raw
+    company = clean_text(raw.company)
+    category = classify_title(title, rules=context.rules).slug
+    if category == FALLBACK_CATEGORY and raw.category_hint:
+        hinted = classify_title(raw.category_hint, rules=context.rules).slug
+        category = hinted if hinted != FALLBACK_CATEGORY else category
+    location = parse_location([t for t in (clean_text(x) for x in raw.locations) if t], remote_hint=raw.remote)
+    seniority, _basis = parse_seniority(clean_text(raw.seniority), title_raw)
+    salary = _salary(raw, context.rates)
+    posted_at = parse_posted_at(raw.posted_at, now=raw.fetched_at or context.now)
+    flags: list[Flag] = []
+    if salary is not None:
+        flags.extend(salary_flags(salary, context.rates))
+    flags.extend(posting_flags(company=company, posted_at=posted_at, now=context.now))
+    external_id = clean_text(raw.external_id) or url
+    return NormalizedPosting(
+        source=raw.source,
+        external_id=external_id,
+        url=url,
+        title=title,
+        title_raw=title_raw,
+        company=company,
+        category=category,
+        location=location,
+        employment_types=parse_employment_types(clean_text(raw.employment_type)),
+        seniority=seniority,
+        tags=_tags(raw.tags),
+        salary=salary,
+        featured=raw.featured,
+        posted_at=posted_at,
+        description_html=sanitize_html(raw.description_html),
+        apply_url=clean_text(raw.apply_url),
+        fingerprint=fingerprint(company, title, location.raw),
+        flags=tuple(flags),
+        payload=raw.payload,
+    )
+
+
+def _salary(raw: RawPosting, rates: Rates) -> Salary | None:
+    salary = raw.salary if raw.salary is not None else parse_salary(clean_text(raw.salary_text))
+    if salary is None:
+        return None
+    low, high = annualize(salary, rates)
+    return dataclasses.replace(salary, annual_usd_min=low, annual_usd_max=high)
+
+
+def _tags(tags: tuple[str, ...]) -> tuple[str, ...]:
+    seen: dict[str, str] = {}
+    for tag in tags:
+        cleaned = clean_text(tag)
+        if cleaned and cleaned.casefold() not in seen:
+            seen[cleaned.casefold()] = cleaned
+    return tuple(seen.values())
+
+
+_NON_WORD = re.compile(r"[^a-z0-9]+")
+
+
+def _key(text: str | None) -> str:
+    folded = unicodedata.normalize("NFKD", text or "").encode("ascii", "ignore").decode().lower()
+    return _NON_WORD.sub(" ", folded).strip()
+
+
+def fingerprint(company: str | None, title: str, location: str | None) -> str:
+    """A stable key for "the same job" across sources: company, title and location, case/accent/punctuation-blind.
+
+    >>> fingerprint("Acme AI", "Data Engineer", "Remote") == fingerprint("ACME  AI.", "data engineer", "remote")
+    True
+    """
+    key = "|".join((_key(company), _key(title), _key(location)))
+    return hashlib.sha256(key.encode()).hexdigest()

@@ -1,0 +1,280 @@
+"""The one path of a run: fetch -> parse -> normalize -> validate -> store -> record.
+
+The scheduler, `jobfeed scrape` and API run requests all come through `run_source`; a dry run
+shares everything but the store. A run never raises for a source's fault: it records it.
+"""
+
+from __future__ import annotations
+
+import logging
+import statistics
+import threading
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Engine
+
+from models.enums import RunStatus
+from models.records import NormalizedPosting
+from scraper.config import SourceConfig
+from scraper.errors import FetchError, ParseError
+from scraper.fetching import Fetcher, FetchPolicy
+from scraper.fetching.cache import ValidatorStore
+from scraper.fetching.throttle import HostThrottle
+from scraper.normalization.posting import NormalizationContext, RejectedPosting, normalize_posting
+from scraper.sources import build_source
+from scraper.storage import postings as posting_store
+from scraper.storage import runs as run_store
+from scraper.storage.runs import RunCounts
+
+log = logging.getLogger(__name__)
+
+BATCH_SIZE = 500
+LEASE_SECONDS = 300
+# A complete run listing fewer than this share of the recent median looks like a changed layout.
+SUSPECT_RATIO = 0.5
+
+
+@dataclass
+class RunResult:
+    source: str
+    run_id: int | None
+    status: RunStatus
+    counts: RunCounts
+    http: dict[str, Any]
+    error: str | None = None
+    suspect: bool = False
+    seconds: float = 0.0
+    not_modified: bool = False
+
+    def summary(self) -> str:
+        c = self.counts
+        text = (
+            f"{self.source}: {self.status.value}{' (suspect)' if self.suspect else ''}"
+            f" pages={c.pages} postings={c.fetched} new={c.new} updated={c.updated} unchanged={c.unchanged}"
+            f" closed={c.closed} reopened={c.reopened} flagged={c.flagged} rejected={c.rejected}"
+            f" http_errors={sum(n for s, n in self.http.get('statuses', {}).items() if int(s) >= 400)}"
+            f" seconds={self.seconds:.1f}"
+        )
+        return text + (f" error={self.error}" if self.error else "")
+
+
+@dataclass
+class _Collector:
+    """What a run saw, whether or not it stores: counts, external ids, touched categories."""
+
+    counts: RunCounts = field(default_factory=RunCounts)
+    seen: set[str] = field(default_factory=set)
+    pages_ok: int = 0
+    not_modified_pages: int = 0
+    flagged_by_code: Counter[str] = field(default_factory=Counter)
+    rejected_by_reason: Counter[str] = field(default_factory=Counter)
+
+
+def fetch_policy(config: SourceConfig) -> FetchPolicy:
+    options = config.options
+    kwargs: dict[str, Any] = {
+        "obey_robots": config.obey_robots,
+        "allow_private_network": config.allow_private_network,
+    }
+    if config.user_agent:
+        kwargs["user_agent"] = config.user_agent
+    if "min_delay_seconds" in options:
+        kwargs["min_delay_seconds"] = float(options["min_delay_seconds"])
+    return FetchPolicy(**kwargs)
+
+
+def iter_postings(
+    config: SourceConfig,
+    fetcher: Fetcher,
+    context: NormalizationContext,
+    collector: _Collector,
+    stop: threading.Event | None = None,
+) -> Iterator[NormalizedPosting]:
+    """Fetch, parse, normalize and validate one source; bad cards are counted, not raised."""
+    source = build_source(config)
+    for page in source.fetch(fetcher):
+        collector.counts.pages += 1
+        if page.not_modified:
+            collector.not_modified_pages += 1
+            continue
+        for item in source.parse(page):
+            if isinstance(item, ParseError):
+                collector.rejected_by_reason["unreadable_card"] += 1
+                log.warning("%s: skipped a card on %s: %s", config.name, page.url, item)
+                continue
+            try:
+                posting = normalize_posting(item, context)
+            except RejectedPosting as rejected:
+                collector.rejected_by_reason[rejected.reason] += 1
+                continue
+            collector.counts.fetched += 1
+            collector.seen.add(posting.external_id)
+            for flag in posting.flags:
+                collector.flagged_by_code[flag.code] += 1
+            if posting.flags:
+                collector.counts.flagged += 1
+            yield posting
+        collector.pages_ok += 1
+        if stop is not None and stop.is_set():
+            raise _Stopped
+    collector.counts.rejected = sum(collector.rejected_by_reason.values())
+
+
+class _Stopped(Exception):
+    """The run was asked to stop (SIGTERM) after a page; what was stored stays."""
+
+
+def dry_run(
+    config: SourceConfig,
+    emit: Callable[[NormalizedPosting], None],
+    *,
+    context: NormalizationContext | None = None,
+    throttle: HostThrottle | None = None,
+) -> RunResult:
+    """Fetch, parse, normalize and validate, storing nothing; each posting goes to `emit`."""
+    started = datetime.now(UTC)
+    collector = _Collector()
+    context = context or NormalizationContext()
+    with Fetcher(fetch_policy(config), throttle=throttle) as fetcher:
+        status, error = RunStatus.SUCCEEDED, None
+        try:
+            for posting in iter_postings(config, fetcher, context, collector):
+                emit(posting)
+        except (FetchError, ParseError) as exc:
+            status, error = _failure(collector, exc)
+        http = fetcher.stats.as_dict()
+    _finish_counts(collector)
+    return RunResult(
+        source=config.name,
+        run_id=None,
+        status=status,
+        counts=collector.counts,
+        http=http,
+        error=error,
+        seconds=(datetime.now(UTC) - started).total_seconds(),
+    )
+
+
+def run_source(
+    config: SourceConfig,
+    engine: Engine,
+    *,
+    run_id: int | None = None,
+    stop: threading.Event | None = None,
+    trigger: str = "manual",
+    owner: str | None = None,
+    context: NormalizationContext | None = None,
+    throttle: HostThrottle | None = None,
+    batch_size: int = BATCH_SIZE,
+    misses_to_close: int = 2,
+) -> RunResult:
+    """Run one source now and store what it finds; the scrape-run row records the outcome.
+
+    `run_id` is a run already claimed by the scheduler; without it a manual run is started (None is
+    returned in `run_id` and status FAILED when another run of the source holds the lease).
+    """
+    started = datetime.now(UTC)
+    if run_id is None:
+        run_id = run_store.start_run(engine, config.name, trigger=trigger, owner=owner, lease_seconds=LEASE_SECONDS)
+        if run_id is None:
+            return RunResult(
+                source=config.name,
+                run_id=None,
+                status=RunStatus.FAILED,
+                counts=RunCounts(),
+                http={},
+                error="another run of this source is in progress",
+            )
+    context = context or NormalizationContext(now=started)
+    collector = _Collector()
+    categories: set[str] = set()
+    status, error = RunStatus.SUCCEEDED, None
+    validators = ValidatorStore.from_dict(run_store.load_validators(engine, config.name))
+    batch: list[NormalizedPosting] = []
+
+    def flush() -> None:
+        if not batch:
+            return
+        result = posting_store.upsert_postings(engine, config.name, batch, run_id=run_id, now=started)
+        collector.counts.new += result.new
+        collector.counts.updated += result.updated
+        collector.counts.unchanged += result.unchanged
+        collector.counts.reopened += result.reopened
+        categories.update(result.categories)
+        batch.clear()
+        run_store.renew_lease(engine, run_id, LEASE_SECONDS)
+
+    with Fetcher(fetch_policy(config), validators=validators, throttle=throttle) as fetcher:
+        try:
+            for posting in iter_postings(config, fetcher, context, collector, stop):
+                batch.append(posting)
+                if len(batch) >= batch_size:
+                    flush()
+            flush()
+        except _Stopped:
+            flush()
+            status, error = RunStatus.PARTIAL, "stopped before the last page (shutdown)"
+        except (FetchError, ParseError) as exc:
+            flush()
+            status, error = _failure(collector, exc)
+        except Exception as exc:  # a bug must not take the scheduler down; record it and go on
+            log.exception("%s: run %s crashed", config.name, run_id)
+            status, error = RunStatus.FAILED, f"internal error: {type(exc).__name__}: {exc}"
+        http = fetcher.stats.as_dict()
+    _finish_counts(collector)
+    suspect = status is RunStatus.SUCCEEDED and _looks_suspect(engine, config.name, collector.counts.fetched)
+    complete = status is RunStatus.SUCCEEDED and not suspect and collector.not_modified_pages == 0
+    if complete:
+        collector.counts.closed = posting_store.close_missing(
+            engine, config.name, collector.seen, run_id=run_id, now=started, misses_to_close=misses_to_close
+        )
+    if categories or collector.counts.closed:
+        posting_store.recompute_outliers(engine, categories or _all_categories())
+    if status is not RunStatus.FAILED or collector.pages_ok:
+        run_store.save_validators(engine, config.name, validators.as_dict())
+    run_store.finish_run(
+        engine, run_id, status=status, counts=collector.counts, http=http, error=error, suspect=suspect
+    )
+    result = RunResult(
+        source=config.name,
+        run_id=run_id,
+        status=status,
+        counts=collector.counts,
+        http=http,
+        error=error,
+        suspect=suspect,
+        seconds=(datetime.now(UTC) - started).total_seconds(),
+        not_modified=collector.not_modified_pages > 0 and collector.pages_ok == 0,
+    )
+    log.info("run %s %s", run_id, result.summary())
+    return result
+
+
+def _failure(collector: _Collector, exc: FetchError | ParseError) -> tuple[RunStatus, str]:
+    """A failed first page fails the run; a failure after pages were read makes it partial."""
+    where = f" ({exc.url})" if exc.url and exc.url not in str(exc) else ""
+    message = f"{type(exc).__name__}: {exc}{where}"
+    return (RunStatus.PARTIAL if collector.pages_ok else RunStatus.FAILED), message
+
+
+def _finish_counts(collector: _Collector) -> None:
+    collector.counts.rejected = sum(collector.rejected_by_reason.values())
+    collector.counts.flagged_by_code = dict(collector.flagged_by_code)
+    collector.counts.rejected_by_reason = dict(collector.rejected_by_reason)
+
+
+def _looks_suspect(engine: Engine, source: str, fetched: int) -> bool:
+    recent = run_store.recent_fetched_counts(engine, source, n=5)
+    if len(recent) < 2:
+        return False
+    return fetched < SUSPECT_RATIO * statistics.median(recent)
+
+
+def _all_categories() -> set[str]:
+    from models.taxonomy import load_taxonomy
+
+    return {category.slug for category in load_taxonomy()}

@@ -1,0 +1,48 @@
+"""Write transactions that serialize where they must, on PostgreSQL and on SQLite alike.
+
+No business rules here: only how a transaction begins and what it locks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from sqlalchemy import Connection, Engine, func, select, text
+
+from models.tables import Source
+
+# One advisory lock for every transaction that rewrites postings across sources (dedup pointers,
+# outlier flags). Each takes it first, so two never hold row locks the other waits for (no deadlock);
+# a batch holds it for milliseconds.
+POSTINGS_LOCK_KEY = 0x6A6F6266  # "jobf"
+
+
+def is_postgres(connection: Connection) -> bool:
+    return connection.dialect.name == "postgresql"
+
+
+def _begin_sqlite_write(connection: Connection) -> None:
+    # pysqlite opens its transaction lazily, at the first INSERT/UPDATE/DELETE, so reads before it
+    # would see no transaction at all. A no-op UPDATE begins it and takes the database's write lock now.
+    connection.execute(text("UPDATE sources SET name = name WHERE 0"))
+
+
+@contextmanager
+def postings_transaction(engine: Engine) -> Iterator[Connection]:
+    """A transaction that holds the postings write lock from its first statement to its commit."""
+    with engine.begin() as connection:
+        if is_postgres(connection):
+            connection.execute(select(func.pg_advisory_xact_lock(POSTINGS_LOCK_KEY)))
+        else:
+            _begin_sqlite_write(connection)
+        yield connection
+
+
+def lock_source(connection: Connection, source: str) -> bool:
+    """Lock one `sources` row until the transaction ends (serializes run starts); False if no such source."""
+    if is_postgres(connection):
+        found = connection.execute(select(Source.name).where(Source.name == source).with_for_update()).first()
+        return found is not None
+    _begin_sqlite_write(connection)
+    return connection.execute(select(Source.name).where(Source.name == source)).first() is not None

@@ -1,0 +1,713 @@
+"""Posting writes: batched upsert with change history, closing what disappeared, cross-source dedup, outlier flags.
+
+Takes NormalizedPosting values and the clock from the caller; never fetches, parses or normalizes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import statistics
+from collections import Counter, defaultdict
+from collections.abc import Collection, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any, TypeVar
+
+import orjson
+from sqlalchemy import (
+    BigInteger,
+    ColumnElement,
+    Connection,
+    Engine,
+    String,
+    Text,
+    any_,
+    bindparam,
+    insert,
+    literal_column,
+    null,
+    select,
+    update,
+)
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import InstrumentedAttribute
+from sqlalchemy.sql.dml import Insert
+
+from models.enums import ChangeField
+from models.records import NormalizedPosting, Salary
+from models.tables import Posting, PostingChange, Source
+from scraper.storage._transaction import is_postgres, postings_transaction
+
+T = TypeVar("T")
+
+OUTLIER_CODE = "salary_outlier"
+# Below this many salaries a category has no distribution worth judging against.
+OUTLIER_MIN_SAMPLES = 20
+# Keeps every IN (...) list well under SQLite's and psycopg's parameter limits.
+CHUNK = 900
+
+# last_seen of an unchanged posting is rewritten only once it lags by this much (see last_seen_slack).
+LAST_SEEN_MAX_LAG = timedelta(hours=24)
+LAST_SEEN_MAX_RUNS = 12
+
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+# Written on insert and rewritten on a content change; never `id`, `source`, `external_id`, `first_seen`
+# (a posting's identity and history) nor `duplicate_of` (kept by the dedup pass).
+_CONTENT_COLUMNS = (
+    "url",
+    "apply_url",
+    "title",
+    "title_raw",
+    "featured",
+    "company",
+    "category",
+    "location_raw",
+    "remote",
+    "countries",
+    "regions",
+    "cities",
+    "employment_types",
+    "seniority",
+    "tags",
+    "salary_raw",
+    "salary_min",
+    "salary_max",
+    "salary_currency",
+    "salary_period",
+    "salary_period_basis",
+    "annual_usd_min",
+    "annual_usd_max",
+    "annual_usd_mid",
+    "flags",
+    "salary_flagged",
+    "flagged",
+    "posted_at",
+    "description_html",
+    "fingerprint",
+    "content_hash",
+    "payload",
+    "last_seen",
+)
+
+
+@dataclass(slots=True)
+class BatchResult:
+    """What one `upsert_postings` call did; each posting of the (deduplicated) batch is counted once."""
+
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    reopened: int = 0
+    categories: set[str] = field(default_factory=set)
+    flagged_by_code: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class _Stored:
+    id: int
+    content_hash: str
+    closed_at: datetime | None
+    last_seen: datetime
+    missed_runs: int
+
+
+@dataclass(frozen=True, slots=True)
+class _Member:
+    """An open posting as the dedup pass sees it."""
+
+    id: int
+    source: str
+    fingerprint_key: str | None
+    apply_url: str | None
+    first_seen: datetime
+    duplicate_of: int | None
+
+
+# ---------------------------------------------------------------------------------------------- upsert
+
+
+def upsert_postings(
+    engine: Engine,
+    source: str,
+    postings: Sequence[NormalizedPosting],
+    *,
+    run_id: int,
+    now: datetime,
+) -> BatchResult:
+    """Store one batch in one transaction: insert new postings, rewrite changed ones with history rows,
+    reopen closed ones, and leave unchanged ones alone but for `last_seen` (see `last_seen_slack`).
+
+    The batch is deduplicated by external_id first (the last one wins). A failure rolls back this batch
+    only; batches committed before it stay.
+    """
+    _require_aware(now)
+    batch = dedupe_batch(postings)
+    result = BatchResult()
+    if not batch:
+        return result
+    rows = {external_id: posting_row(posting, now) for external_id, posting in batch.items()}
+    flag_counts: Counter[str] = Counter()
+    for row in rows.values():
+        result.categories.add(row["category"])
+        flag_counts.update({flag["code"] for flag in row["flags"]})
+    result.flagged_by_code = dict(flag_counts)
+
+    with postings_transaction(engine) as connection:
+        slack = last_seen_slack(_every_seconds(connection, source))
+        stored = _stored_rows(connection, source, list(rows))
+        rewrite: dict[str, dict[str, Any]] = {}
+        touch: list[int] = []
+        for external_id, row in rows.items():
+            old = stored.get(external_id)
+            if old is None:
+                result.new += 1
+                rewrite[external_id] = row
+            elif old.closed_at is not None:
+                result.reopened += 1
+                rewrite[external_id] = row
+            elif old.content_hash != row["content_hash"]:
+                result.updated += 1
+                rewrite[external_id] = row
+            else:
+                result.unchanged += 1
+                if old.missed_runs or now - old.last_seen >= slack:
+                    touch.append(old.id)
+
+        previous = _previous_values(connection, [stored[e].id for e in rewrite if e in stored])
+        changes: list[dict[str, Any]] = []
+        dedup_fingerprints: set[str] = set()
+        dedup_urls: set[str] = set()
+        dedup_ids: set[int] = set()
+        for external_id, row in rewrite.items():
+            old_row = previous.get(stored[external_id].id) if external_id in stored else None
+            if old_row is None:
+                _add_keys(row, dedup_fingerprints, dedup_urls)
+                continue
+            posting_id = old_row["id"]
+            row["flags"] = _keep_outlier_flag(old_row, row)
+            row["salary_flagged"], row["flagged"] = _flag_state(row["flags"])
+            changes.extend(_field_changes(posting_id, old_row, row, run_id=run_id, now=now))
+            closed_at = stored[external_id].closed_at
+            if closed_at is not None:
+                changes.append(_change(posting_id, ChangeField.REOPENED, closed_at.isoformat(), None, run_id, now))
+            if closed_at is not None or _dedup_keys(old_row) != _dedup_keys(row):
+                _add_keys(old_row, dedup_fingerprints, dedup_urls)
+                _add_keys(row, dedup_fingerprints, dedup_urls)
+                dedup_ids.add(posting_id)
+
+        if rewrite:
+            # RETURNING makes SQLAlchemy send the batch as a few multi-row VALUES statements (insertmanyvalues)
+            # instead of one statement per row.
+            connection.execute(
+                _upsert_statement(connection).returning(Posting.id), [{"source": source, **r} for r in rewrite.values()]
+            ).all()
+        for chunk in _chunks(touch):
+            connection.execute(
+                update(Posting)
+                .where(_among(connection, Posting.id, chunk, BigInteger))
+                .values(last_seen=now, missed_runs=0),
+                execution_options={"synchronize_session": False},
+            )
+        if changes:
+            connection.execute(insert(PostingChange), changes)
+        if dedup_fingerprints or dedup_urls or dedup_ids:
+            repoint_duplicates(connection, dedup_fingerprints, dedup_urls, dedup_ids)
+    return result
+
+
+def dedupe_batch(postings: Iterable[NormalizedPosting]) -> dict[str, NormalizedPosting]:
+    """The batch keyed by external_id; a repeated external_id keeps its last posting (the freshest read)."""
+    batch: dict[str, NormalizedPosting] = {}
+    for posting in postings:
+        batch.pop(posting.external_id, None)
+        batch[posting.external_id] = posting
+    return batch
+
+
+def last_seen_slack(every_seconds: int) -> timedelta:
+    """How far an unchanged posting's `last_seen` may fall behind before it is rewritten.
+
+    Bumping `last_seen` on every run rewrites every row of every run (about 1.3 KB each, the table
+    doubles, 272 MB of WAL per 100k postings: DESIGN.md section 8) to record what the run row already
+    says. So an unchanged posting's `last_seen` advances only once it lags by at least this much, and
+    always lags by less than min(12 runs, 24 h). Half an interval is taken off so that a run a little
+    early (jitter) still refreshes on schedule. Closing does not depend on it (`missed_runs` counts runs).
+
+    >>> last_seen_slack(7200)  # every 2h: refreshed every 12th run
+    datetime.timedelta(seconds=82800)
+    >>> last_seen_slack(86400)  # every day: every run
+    datetime.timedelta(seconds=43200)
+    >>> last_seen_slack(4 * 86400)
+    datetime.timedelta(0)
+    """
+    horizon = min(LAST_SEEN_MAX_RUNS * every_seconds, int(LAST_SEEN_MAX_LAG.total_seconds()))
+    return timedelta(seconds=max(0.0, horizon - every_seconds / 2))
+
+
+def annual_usd_mid(salary: Salary | None) -> float | None:
+    """The one value salary statistics use: the midpoint of the annual USD bounds, or the one known bound.
+
+    >>> annual_usd_mid(Salary(60, 120, "USD", None, "stated", "", annual_usd_min=60000, annual_usd_max=120000))
+    90000.0
+    >>> annual_usd_mid(Salary(None, 120, "USD", None, "stated", "", annual_usd_max=120000))
+    120000.0
+    """
+    if salary is None:
+        return None
+    low, high = salary.annual_usd_min, salary.annual_usd_max
+    if low is not None and high is not None:
+        return (low + high) / 2
+    bound = low if low is not None else high
+    return None if bound is None else float(bound)
+
+
+def posting_row(posting: NormalizedPosting, now: datetime) -> dict[str, Any]:
+    """The `postings` columns of one posting (all but `source`, `id`, `duplicate_of`), text cleaned of
+    control characters, with its `content_hash`."""
+    salary = posting.salary
+    location = posting.location
+    flags = [{"code": clean_text(flag.code), "message": clean_text(flag.message)} for flag in posting.flags]
+    salary_flagged, flagged = _flag_state(flags)
+    row: dict[str, Any] = {
+        "external_id": clean_text(posting.external_id),
+        "url": clean_text(posting.url),
+        "apply_url": _clean_optional(posting.apply_url),
+        "title": clean_text(posting.title),
+        "title_raw": clean_text(posting.title_raw),
+        "featured": posting.featured,
+        "company": _clean_optional(posting.company),
+        "category": posting.category,
+        "location_raw": _clean_optional(location.raw),
+        "remote": None if location.remote is None else str(location.remote),
+        "countries": list(location.countries),
+        "regions": list(location.regions),
+        "cities": [clean_text(city) for city in location.cities],
+        "employment_types": [str(kind) for kind in posting.employment_types],
+        "seniority": None if posting.seniority is None else str(posting.seniority),
+        "tags": [clean_text(tag) for tag in posting.tags],
+        "salary_raw": None if salary is None else clean_text(salary.raw),
+        "salary_min": None if salary is None else salary.min,
+        "salary_max": None if salary is None else salary.max,
+        "salary_currency": None if salary is None else salary.currency,
+        "salary_period": None if salary is None or salary.period is None else str(salary.period),
+        "salary_period_basis": None if salary is None else str(salary.period_basis),
+        "annual_usd_min": None if salary is None else salary.annual_usd_min,
+        "annual_usd_max": None if salary is None else salary.annual_usd_max,
+        "annual_usd_mid": annual_usd_mid(salary),
+        "flags": flags,
+        "salary_flagged": salary_flagged,
+        "flagged": flagged,
+        "posted_at": posting.posted_at,
+        "description_html": _clean_optional(posting.description_html),
+        "fingerprint": posting.fingerprint,
+        "payload": clean_json(posting.payload),
+        "first_seen": now,
+        "last_seen": now,
+        "missed_runs": 0,
+        "closed_at": None,
+    }
+    row["content_hash"] = content_hash(row)
+    return row
+
+
+def content_hash(row: dict[str, Any]) -> str:
+    """SHA-256 of the normalized content of a posting row: not its timestamps, not the raw payload.
+
+    `posted_at` counts by its date only: "3 days ago" resolved against each run's clock must not make a
+    posting look changed on every run.
+    """
+    posted_at = row["posted_at"]
+    content = [
+        row[name]
+        for name in _CONTENT_COLUMNS
+        if name not in ("content_hash", "payload", "last_seen", "posted_at", "salary_flagged", "flagged")
+    ]
+    content.append(None if posted_at is None else posted_at.date().isoformat())
+    return hashlib.sha256(orjson.dumps(content)).hexdigest()
+
+
+def clean_text(value: str) -> str:
+    """Text without NUL and the other control characters (PostgreSQL refuses NUL; none belongs in a posting).
+
+    >>> clean_text("Data\\x00 Engineer\\x07\\n")
+    'Data Engineer\\n'
+    """
+    return _CONTROL.sub("", value) if _CONTROL.search(value) else value
+
+
+def clean_json(value: Any) -> Any:
+    """A JSON-shaped value with every string (keys too) cleaned of control characters."""
+    if isinstance(value, str):
+        return clean_text(value)
+    if isinstance(value, dict):
+        return {clean_json(key): clean_json(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [clean_json(item) for item in value]
+    return value
+
+
+def _clean_optional(value: str | None) -> str | None:
+    return None if value is None else clean_text(value)
+
+
+def _require_aware(now: datetime) -> None:
+    if now.tzinfo is None:
+        raise ValueError(f"naive datetime {now!r}: pass an aware UTC time")
+
+
+def _flag_state(flags: Sequence[dict[str, str]]) -> tuple[bool, bool]:
+    return any(flag["code"].startswith("salary_") for flag in flags), bool(flags)
+
+
+def _chunks(items: Sequence[T] | Collection[T], size: int = CHUNK) -> Iterator[list[T]]:
+    items = list(items)
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _among(
+    connection: Connection, column: InstrumentedAttribute[Any], values: list[Any], item_type: Any
+) -> ColumnElement[bool]:
+    """`column IN values`; on PostgreSQL `= ANY(array)`: one statement text for any length (parsed and planned once)."""
+    if is_postgres(connection):
+        return column == any_(bindparam(None, values, type_=postgresql.ARRAY(item_type)))
+    return column.in_(values)
+
+
+def _every_seconds(connection: Connection, source: str) -> int:
+    every = connection.execute(select(Source.every_seconds).where(Source.name == source)).scalar()
+    return every or 0
+
+
+def _stored_rows(connection: Connection, source: str, external_ids: list[str]) -> dict[str, _Stored]:
+    found: dict[str, _Stored] = {}
+    columns = (Posting.external_id, Posting.id, Posting.content_hash, Posting.closed_at)
+    for chunk in _chunks(external_ids):
+        query = select(*columns, Posting.last_seen, Posting.missed_runs).where(
+            Posting.source == source, _among(connection, Posting.external_id, chunk, String)
+        )
+        for external_id, *values in connection.execute(query):
+            found[external_id] = _Stored(*values)
+    return found
+
+
+_TRACKED = (
+    Posting.id,
+    Posting.title,
+    Posting.company,
+    Posting.location_raw,
+    Posting.remote,
+    Posting.countries,
+    Posting.regions,
+    Posting.cities,
+    Posting.employment_types,
+    Posting.salary_raw,
+    Posting.salary_min,
+    Posting.salary_max,
+    Posting.salary_currency,
+    Posting.salary_period,
+    Posting.annual_usd_mid,
+    Posting.flags,
+    Posting.fingerprint,
+    Posting.apply_url,
+)
+
+
+def _previous_values(connection: Connection, ids: list[int]) -> dict[int, dict[str, Any]]:
+    """The tracked fields of the rows about to be rewritten (wide, so read only for those)."""
+    previous: dict[int, dict[str, Any]] = {}
+    for chunk in _chunks(ids):
+        for found in connection.execute(
+            select(*_TRACKED).where(_among(connection, Posting.id, chunk, BigInteger))
+        ).mappings():
+            previous[found["id"]] = dict(found)
+    return previous
+
+
+def _keep_outlier_flag(old_row: dict[str, Any], row: dict[str, Any]) -> list[dict[str, str]]:
+    """Validation never yields `salary_outlier` (it is judged against the category by `recompute_outliers`):
+    keep it across a rewrite that leaves the salary value alone, so it does not blink off until the recompute."""
+    flags: list[dict[str, str]] = row["flags"]
+    kept = [flag for flag in old_row["flags"] or [] if flag.get("code") == OUTLIER_CODE]
+    if not kept or old_row["annual_usd_mid"] != row["annual_usd_mid"]:
+        return flags
+    return [*(flag for flag in flags if flag["code"] != OUTLIER_CODE), kept[0]]
+
+
+def _salary_value(row: dict[str, Any]) -> dict[str, Any] | None:
+    value = {
+        "raw": row["salary_raw"],
+        "min": row["salary_min"],
+        "max": row["salary_max"],
+        "currency": row["salary_currency"],
+        "period": row["salary_period"],
+    }
+    return None if all(item is None for item in value.values()) else value
+
+
+def _location_value(row: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "raw": row["location_raw"],
+        "remote": row["remote"],
+        "countries": list(row["countries"] or []),
+        "regions": list(row["regions"] or []),
+        "cities": list(row["cities"] or []),
+    }
+
+
+def _salary_meaning(value: dict[str, Any] | None) -> tuple[Any, ...] | None:
+    # "$60k - $120k" rewritten as "$60,000 - $120,000" is the same salary: compare what it means.
+    return None if value is None else (value["min"], value["max"], value["currency"], value["period"])
+
+
+def _field_changes(
+    posting_id: int, old: dict[str, Any], new: dict[str, Any], *, run_id: int, now: datetime
+) -> Iterator[dict[str, Any]]:
+    old_salary, new_salary = _salary_value(old), _salary_value(new)
+    if _salary_meaning(old_salary) != _salary_meaning(new_salary):
+        yield _change(posting_id, ChangeField.SALARY, old_salary, new_salary, run_id, now)
+    if old["title"] != new["title"]:
+        yield _change(posting_id, ChangeField.TITLE, old["title"], new["title"], run_id, now)
+    old_location, new_location = _location_value(old), _location_value(new)
+    if old_location != new_location:
+        yield _change(posting_id, ChangeField.LOCATION, old_location, new_location, run_id, now)
+    if old["company"] != new["company"]:
+        yield _change(posting_id, ChangeField.COMPANY, old["company"], new["company"], run_id, now)
+    old_types, new_types = list(old["employment_types"] or []), list(new["employment_types"])
+    if sorted(old_types) != sorted(new_types):
+        yield _change(posting_id, ChangeField.EMPLOYMENT_TYPES, old_types, new_types, run_id, now)
+
+
+def _change(
+    posting_id: int, what: ChangeField, old: Any, new: Any, run_id: int | None, now: datetime
+) -> dict[str, Any]:
+    return {"posting_id": posting_id, "run_id": run_id, "field": str(what), "old": old, "new": new, "changed_at": now}
+
+
+def _upsert_statement(connection: Connection) -> Insert:
+    statement = postgresql.insert(Posting) if is_postgres(connection) else sqlite.insert(Posting)
+    values: dict[str, Any] = {name: statement.excluded[name] for name in _CONTENT_COLUMNS}
+    # SQL literals, not bound parameters: a bound value in SET makes SQLAlchemy send one statement per row.
+    values.update(closed_at=null(), missed_runs=literal_column("0"))
+    return statement.on_conflict_do_update(index_elements=["source", "external_id"], set_=values)
+
+
+# ----------------------------------------------------------------------------------------------- dedup
+
+
+def _dedup_keys(row: dict[str, Any]) -> tuple[str | None, str | None]:
+    # Without a company, "Data Engineer, Remote" would join unrelated employers: the fingerprint cannot tell.
+    return (row["fingerprint"] if row["company"] is not None else None), row["apply_url"]
+
+
+def _add_keys(row: dict[str, Any], fingerprints: set[str], urls: set[str]) -> None:
+    fingerprint, apply_url = _dedup_keys(row)
+    if fingerprint is not None:
+        fingerprints.add(fingerprint)
+    if apply_url is not None:
+        urls.add(apply_url)
+
+
+def repoint_duplicates(connection: Connection, fingerprints: set[str], apply_urls: set[str], ids: set[int]) -> int:
+    """Recompute `duplicate_of` for every open posting linked to these keys or pointing at these ids.
+
+    Open postings of *different* sources sharing a fingerprint (with a company) or a non-null apply URL
+    are one job; linked transitively, they form a group whose representative is its oldest member
+    (first_seen, then id), with `duplicate_of` NULL; every other member points at it. A posting alone,
+    or only with postings of its own source, points nowhere. Returns the number of rows re-pointed.
+    """
+    members: dict[int, _Member] = {}
+    done_fingerprints: set[str] = set()
+    done_urls: set[str] = set()
+    fingerprint_front, url_front, id_front = set(fingerprints), set(apply_urls), set(ids)
+    columns = (Posting.id, Posting.source, Posting.fingerprint, Posting.company, Posting.apply_url)
+    while fingerprint_front or url_front or id_front:
+        conditions = [
+            *(
+                _among(connection, Posting.fingerprint, chunk, String) & Posting.company.is_not(None)
+                for chunk in _chunks(fingerprint_front)
+            ),
+            *(_among(connection, Posting.apply_url, chunk, Text) for chunk in _chunks(url_front)),
+            *(_among(connection, Posting.duplicate_of, chunk, BigInteger) for chunk in _chunks(id_front)),
+        ]
+        done_fingerprints |= fingerprint_front
+        done_urls |= url_front
+        fingerprint_front, url_front, id_front = set(), set(), set()
+        for condition in conditions:
+            query = select(*columns, Posting.first_seen, Posting.duplicate_of).where(
+                Posting.closed_at.is_(None), condition
+            )
+            for posting_id, source, fingerprint, company, apply_url, first_seen, duplicate_of in connection.execute(
+                query
+            ):
+                if posting_id in members:
+                    continue
+                key = fingerprint if company is not None else None
+                members[posting_id] = _Member(posting_id, source, key, apply_url, first_seen, duplicate_of)
+                if key is not None and key not in done_fingerprints:
+                    fingerprint_front.add(key)
+                if apply_url is not None and apply_url not in done_urls:
+                    url_front.add(apply_url)
+    updates = [
+        {"posting_id": member_id, "target": target}
+        for member_id, target in _representatives(members).items()
+        if members[member_id].duplicate_of != target
+    ]
+    if updates:
+        statement = (
+            update(Posting).where(Posting.id == bindparam("posting_id")).values(duplicate_of=bindparam("target"))
+        )
+        connection.execute(statement, updates, execution_options={"synchronize_session": False})
+    return len(updates)
+
+
+def _representatives(members: dict[int, _Member]) -> dict[int, int | None]:
+    parent = {member_id: member_id for member_id in members}
+
+    def root(member_id: int) -> int:
+        while parent[member_id] != member_id:
+            parent[member_id] = parent[parent[member_id]]
+            member_id = parent[member_id]
+        return member_id
+
+    groups: defaultdict[tuple[str, str], list[_Member]] = defaultdict(list)
+    for member in members.values():
+        if member.fingerprint_key is not None:
+            groups[("fingerprint", member.fingerprint_key)].append(member)
+        if member.apply_url is not None:
+            groups[("apply_url", member.apply_url)].append(member)
+    for group in groups.values():
+        if len({member.source for member in group}) < 2:
+            continue
+        first = root(group[0].id)
+        for member in group[1:]:
+            parent[root(member.id)] = first
+    components: defaultdict[int, list[_Member]] = defaultdict(list)
+    for member in members.values():
+        components[root(member.id)].append(member)
+    target: dict[int, int | None] = {}
+    for component in components.values():
+        representative = min(component, key=lambda member: (member.first_seen, member.id))
+        for member in component:
+            target[member.id] = None if member is representative or len(component) == 1 else representative.id
+    return target
+
+
+# ------------------------------------------------------------------------------------------- close_missing
+
+
+def close_missing(
+    engine: Engine,
+    source: str,
+    seen_external_ids: Collection[str],
+    *,
+    run_id: int,
+    now: datetime,
+    misses_to_close: int = 2,
+) -> int:
+    """After a complete, successful, non-suspect run: count a miss for each open posting of the source the
+    run did not list, close those reaching `misses_to_close` (with a `closed` history row), re-point their
+    duplicates; return the number closed. Never call it after a failed, partial or suspect run."""
+    _require_aware(now)
+    if misses_to_close < 1:
+        raise ValueError(f"misses_to_close must be at least 1, got {misses_to_close}")
+    seen = set(seen_external_ids)
+    with postings_transaction(engine) as connection:
+        query = select(
+            Posting.id,
+            Posting.external_id,
+            Posting.missed_runs,
+            Posting.fingerprint,
+            Posting.company,
+            Posting.apply_url,
+        ).where(Posting.source == source, Posting.closed_at.is_(None))
+        missing = [found for found in connection.execute(query) if found.external_id not in seen]
+        closing = [found for found in missing if found.missed_runs + 1 >= misses_to_close]
+        counting = [found.id for found in missing if found.missed_runs + 1 < misses_to_close]
+        for chunk in _chunks(counting):
+            connection.execute(
+                update(Posting).where(Posting.id.in_(chunk)).values(missed_runs=Posting.missed_runs + 1),
+                execution_options={"synchronize_session": False},
+            )
+        for chunk in _chunks([found.id for found in closing]):
+            connection.execute(
+                update(Posting)
+                .where(Posting.id.in_(chunk))
+                .values(closed_at=now, missed_runs=Posting.missed_runs + 1, duplicate_of=None),
+                execution_options={"synchronize_session": False},
+            )
+        if closing:
+            iso = now.isoformat()
+            connection.execute(
+                insert(PostingChange),
+                [_change(found.id, ChangeField.CLOSED, None, iso, run_id, now) for found in closing],
+            )
+            fingerprints: set[str] = set()
+            urls: set[str] = set()
+            for found in closing:
+                _add_keys(found._asdict(), fingerprints, urls)
+            repoint_duplicates(connection, fingerprints, urls, {found.id for found in closing})
+    return len(closing)
+
+
+# ------------------------------------------------------------------------------------------------ outliers
+
+
+def recompute_outliers(engine: Engine, categories: Collection[str]) -> int:
+    """Set `salary_outlier` where a posting's salary is an outlier within its category's open postings and
+    clear it where it no longer is; returns the number of postings whose flags changed.
+
+    The distribution is the open postings' `annual_usd_mid` without any other `salary_` flag (an
+    implausible salary must not widen it); a category with too few samples flags nothing.
+    """
+    from scraper.validation.outliers import outlier_flag, outlier_ids
+
+    changed = 0
+    for category in sorted(set(categories)):
+        with postings_transaction(engine) as connection:
+            query = select(Posting.id, Posting.annual_usd_mid, Posting.flags).where(
+                Posting.category == category, Posting.closed_at.is_(None), Posting.annual_usd_mid.is_not(None)
+            )
+            found = [
+                (posting_id, float(mid), list(flags or [])) for posting_id, mid, flags in connection.execute(query)
+            ]
+            values = {
+                posting_id: mid
+                for posting_id, mid, flags in found
+                if not any(flag["code"].startswith("salary_") and flag["code"] != OUTLIER_CODE for flag in flags)
+            }
+            outliers = outlier_ids(values, min_samples=OUTLIER_MIN_SAMPLES)
+            median = statistics.median(values.values()) if values else 0.0
+            updates = []
+            for posting_id, mid, flags in found:
+                has_flag = any(flag["code"] == OUTLIER_CODE for flag in flags)
+                if has_flag == (posting_id in outliers):
+                    continue
+                kept = [flag for flag in flags if flag["code"] != OUTLIER_CODE]
+                if not has_flag:
+                    flag = outlier_flag(mid, median)
+                    kept.append({"code": flag.code, "message": flag.message})
+                salary_flagged, flagged = _flag_state(kept)
+                updates.append(
+                    {
+                        "posting_id": posting_id,
+                        "new_flags": kept,
+                        "new_salary_flagged": salary_flagged,
+                        "new_flagged": flagged,
+                    }
+                )
+            if updates:
+                statement = (
+                    update(Posting)
+                    .where(Posting.id == bindparam("posting_id"))
+                    .values(
+                        flags=bindparam("new_flags", type_=Posting.__table__.c.flags.type),
+                        salary_flagged=bindparam("new_salary_flagged"),
+                        flagged=bindparam("new_flagged"),
+                    )
+                )
+                connection.execute(statement, updates, execution_options={"synchronize_session": False})
+            changed += len(updates)
+    return changed

@@ -1,0 +1,143 @@
+"""normalize_posting: a parsed page comes out in the record's comparable shape, flags kept, rejects counted."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from models.enums import EmploymentType, Period, PeriodBasis, RemoteMode, Seniority
+from models.records import RawPosting
+from scraper.config import SourceConfig
+from scraper.fetching import Page
+from scraper.normalization.posting import NormalizationContext, RejectedPosting, fingerprint, normalize_posting
+from scraper.sources.featured_html import FeaturedHtmlSource
+
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "sources" / "featured_html"
+NOW = datetime(2026, 11, 29, 12, 0, tzinfo=UTC)
+
+
+@pytest.fixture(scope="module")
+def context() -> NormalizationContext:
+    return NormalizationContext(now=NOW)
+
+
+def widget_postings(context: NormalizationContext) -> list:  # type: ignore[type-arg]
+    config = SourceConfig(name="aijobs", kind="featured-html", url="https://ai-jobs.net/", every_seconds=7200)
+    page = Page(
+        url="https://ai-jobs.net/insights/some-article/",
+        status=200,
+        headers={"content-type": "text/html; charset=utf-8"},
+        content=(FIXTURES / "article_widget.html").read_bytes(),
+        fetched_at=NOW,
+    )
+    return [normalize_posting(raw, context) for raw in FeaturedHtmlSource(config).parse(page)]  # type: ignore[arg-type]
+
+
+def test_the_six_featured_widget_cards(context: NormalizationContext) -> None:
+    postings = widget_postings(context)
+    summary = [
+        (
+            p.title,
+            p.company,
+            p.category,
+            p.salary.min if p.salary else None,
+            p.salary.max if p.salary else None,
+            [f.code for f in p.flags],
+        )
+        for p in postings
+    ]
+    assert summary == [
+        ("Data Engineer", "Lemon.io", "data-engineer", 60000, 120000, []),
+        (
+            "Artificial Intelligence – Bioinformatic Expert",
+            "University of Texas Medical Branch",
+            "bioinformatics",
+            1111111000,
+            1111111000,
+            ["salary_implausible"],
+        ),
+        ("Lead Developer (AI)", "Cere Network", "ai-engineer", 120000, 160000, []),
+        ("Research Engineer", "Allora Labs", "research-scientist", 160000, 180000, []),
+        ("Ecosystem Manager", "Allora Labs", "developer-relations", 100000, 120000, []),
+        ("Founding AI Engineer, Agents", "Occam AI", "ai-engineer", 100000, 180000, []),
+    ]
+
+
+def test_the_contract_example_card(context: NormalizationContext) -> None:
+    first = widget_postings(context)[0]
+    assert first.featured is True
+    assert first.location.raw == "Remote: Europe, LATAM, Canada, UK, Asia, Oceania"
+    assert first.location.remote is RemoteMode.REMOTE
+    assert first.location.countries == ("CA", "GB")
+    assert first.location.regions == ("EUROPE", "LATAM", "ASIA", "OCEANIA")
+    assert first.employment_types == (EmploymentType.FULL_TIME, EmploymentType.FREELANCE, EmploymentType.CONTRACT)
+    assert first.seniority is Seniority.SENIOR
+    assert first.salary is not None
+    assert (first.salary.currency, first.salary.period, first.salary.period_basis) == (
+        "USD",
+        Period.YEAR,
+        PeriodBasis.INFERRED,
+    )
+    assert (first.salary.annual_usd_min, first.salary.annual_usd_max) == (60000, 120000)
+
+
+def raw(**fields: object) -> RawPosting:
+    base: dict[str, object] = {
+        "source": "test",
+        "external_id": "1",
+        "url": "https://example.com/jobs/1",
+        "title": "Data Engineer",
+        "company": "Acme",
+    }
+    base.update(fields)
+    return RawPosting(**base)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("fields", "reason"),
+    [({"title": None}, "no_title"), ({"title": " \x00 "}, "no_title"), ({"url": None}, "no_url")],
+    ids=["no title", "control-only title", "no url"],
+)
+def test_rejects_what_cannot_be_a_posting(context: NormalizationContext, fields: dict, reason: str) -> None:  # type: ignore[type-arg]
+    with pytest.raises(RejectedPosting) as caught:
+        normalize_posting(raw(**fields), context)
+    assert caught.value.reason == reason
+
+
+def test_text_is_stored_clean(context: NormalizationContext) -> None:
+    posting = normalize_posting(
+        raw(
+            title="Data\x00 Engineer\x07",
+            company="Acme\x1b",
+            description_html='<p onmouseover="x()">Build <script>alert(1)</script><a href="javascript:x()">pipes</a></p>',
+            tags=("Python", "python", " SQL\x00 "),
+        ),
+        context,
+    )
+    assert posting.title == "Data Engineer"
+    assert posting.company == "Acme"
+    assert posting.tags == ("Python", "SQL")
+    assert posting.description_html is not None
+    for needle in ("script", "onmouseover", "javascript:"):
+        assert needle not in posting.description_html
+
+
+def test_flags_are_kept_not_dropped(context: NormalizationContext) -> None:
+    posting = normalize_posting(raw(company=None, salary_text="USD 120K - 60K"), context)
+    codes = {flag.code for flag in posting.flags}
+    assert {"salary_min_gt_max", "company_missing"} <= codes
+    assert posting.salary is not None and posting.salary.min == 120000
+
+
+def test_board_category_is_a_fallback_only(context: NormalizationContext) -> None:
+    assert normalize_posting(raw(title="Rockstar Ninja", category_hint="Data Analysis"), context).category == (
+        "data-analyst"
+    )
+    assert normalize_posting(raw(title="Data Engineer", category_hint="Sales"), context).category == "data-engineer"
+
+
+def test_fingerprint_ignores_case_accents_and_punctuation() -> None:
+    assert fingerprint("Zürich AI AG", "ML Engineer", "Zürich, CH") == fingerprint("ZURICH AI AG.", "ml engineer", "zurich ch")
+    assert fingerprint("Acme", "ML Engineer", "Berlin") != fingerprint("Acme", "ML Engineer", "Paris")
