@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from api.cache import ResponseCache
 from api.errors import ApiError
-from models.schemas import OutlierFilters, PostingFilters
+from models.schemas import FeedFilters, OutlierFilters, PostingFilters
 from models.settings import Settings
 from models.taxonomy import Category
 
@@ -63,6 +63,7 @@ SettingsDep = Annotated[Settings, Depends(get_settings)]
 CacheDep = Annotated[ResponseCache, Depends(get_cache)]
 TaxonomyDep = Annotated[tuple[Category, ...], Depends(get_taxonomy)]
 FiltersDep = Annotated[PostingFilters, Query()]
+FeedDep = Annotated[FeedFilters, Query()]
 OutlierFiltersDep = Annotated[OutlierFilters, Query()]
 AdminDep = Annotated[None, Depends(require_admin)]
 

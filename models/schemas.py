@@ -174,6 +174,13 @@ class PostingFilters(BaseModel):
     cursor: InputStr | None = Field(None, max_length=200, description="next_cursor of the previous page")
 
 
+class FeedFilters(PostingFilters):
+    """Feed query filters: as `/jobs`, but unknown parameters (`utm_source`, a reader's cache buster) are ignored,
+    since feed URLs travel through readers and newsletters that append them."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+
 class OutlierFilters(PostingFilters):
     """`/api/v1/outliers`: the posting filters and a flag code."""
 

@@ -11,7 +11,7 @@ from starlette.responses import Response
 
 from api import queries
 from api.cache import DataVersion, ResponseCache, cached_response
-from api.deps import CacheDep, FiltersDep, SessionDep, TaxonomyDep, check_category
+from api.deps import CacheDep, FeedDep, SessionDep, TaxonomyDep, check_category
 from api.errors import ERROR_RESPONSES
 from api.feeds import FeedEntry, FeedMeta, render_atom, render_json_feed, render_rss
 from api.routers._render import NOT_MODIFIED, cache_key
@@ -67,7 +67,7 @@ def _feed(
 
 @router.get("/{slug}.rss", response_class=Response, responses=_responses(RSS))
 def rss_feed(
-    request: Request, slug: SlugPath, filters: FiltersDep, session: SessionDep, cache: CacheDep, taxonomy: TaxonomyDep
+    request: Request, slug: SlugPath, filters: FeedDep, session: SessionDep, cache: CacheDep, taxonomy: TaxonomyDep
 ) -> Response:
     """RSS 2.0 of the newest jobs of a category."""
     return _feed(request, slug, filters, session, cache, taxonomy, render_rss, RSS)
@@ -75,7 +75,7 @@ def rss_feed(
 
 @router.get("/{slug}.atom", response_class=Response, responses=_responses(ATOM))
 def atom_feed(
-    request: Request, slug: SlugPath, filters: FiltersDep, session: SessionDep, cache: CacheDep, taxonomy: TaxonomyDep
+    request: Request, slug: SlugPath, filters: FeedDep, session: SessionDep, cache: CacheDep, taxonomy: TaxonomyDep
 ) -> Response:
     """Atom 1.0 of the newest jobs of a category."""
     return _feed(request, slug, filters, session, cache, taxonomy, render_atom, ATOM)
@@ -83,7 +83,7 @@ def atom_feed(
 
 @router.get("/{slug}.json", response_class=Response, responses=_responses(JSON_FEED))
 def json_feed(
-    request: Request, slug: SlugPath, filters: FiltersDep, session: SessionDep, cache: CacheDep, taxonomy: TaxonomyDep
+    request: Request, slug: SlugPath, filters: FeedDep, session: SessionDep, cache: CacheDep, taxonomy: TaxonomyDep
 ) -> Response:
     """JSON Feed 1.1 of the newest jobs of a category, the posting record under `_jobfeed`."""
     return _feed(request, slug, filters, session, cache, taxonomy, render_json_feed, JSON_FEED)

@@ -158,3 +158,16 @@ def test_bad_feed_requests(client: TestClient, path: str, status: int) -> None:
     response = client.get(path)
     assert response.status_code == status
     assert response.json()["message"]
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_feed_urls_with_tracking_parameters_still_answer(db: Engine, client: TestClient, fmt: str) -> None:
+    add_posting(db, title="Data Engineer", company="Acme")
+    found = entries(client, f"/feeds/data-engineer.{fmt}?utm_source=newsletter&utm_medium=email&_=1732881234")
+    assert [entry["title"] for entry in found] == ["Data Engineer at Acme (Remote, US)"]
+
+
+def test_the_jobs_api_still_refuses_a_misspelt_filter(client: TestClient) -> None:
+    response = client.get("/api/v1/jobs?categroy=data-engineer")
+    assert response.status_code == 422
+    assert "categroy" in response.text
