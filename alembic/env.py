@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from alembic import context
 from sqlalchemy import Connection
 
+from alembic import context
 from models.db import create_db_engine
 from models.settings import Settings
 from models.tables import Base

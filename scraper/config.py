@@ -115,6 +115,8 @@ def parse_sources(document: dict[str, Any], known_kinds: Iterable[str], *, origi
             raise SourceConfigError(f"{label}: key 'user_agent' must be a string")
         options = {key: value for key, value in entry.items() if key not in COMMON_KEYS}
         configs.append(
-            SourceConfig(name=name, kind=kind, url=url, every_seconds=every, user_agent=user_agent, options=options, **flags)
+            SourceConfig(
+                name=name, kind=kind, url=url, every_seconds=every, user_agent=user_agent, options=options, **flags
+            )
         )
     return configs

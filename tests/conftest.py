@@ -21,9 +21,7 @@ from models import migrate
 from models.db import create_db_engine
 from models.tables import Base
 
-POSTGRES_ADMIN_URL = os.environ.get(
-    "JOBFEED_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-)
+POSTGRES_ADMIN_URL = os.environ.get("JOBFEED_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
 

@@ -47,7 +47,12 @@ allow_private_network = true
 """,
     )
     [config] = load_sources(path, KINDS)
-    assert (config.name, config.kind, config.every_seconds, config.every) == ("acme-greenhouse", "greenhouse", 7200, "2h")
+    assert (config.name, config.kind, config.every_seconds, config.every) == (
+        "acme-greenhouse",
+        "greenhouse",
+        7200,
+        "2h",
+    )
     assert config.enabled is True
     assert config.allow_private_network is True
     assert config.options == {"board": "acme"}

@@ -42,8 +42,10 @@ def test_demo_serves_postings_that_change_and_stops_cleanly(tmp_path: Path) -> N
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("JOBFEED_")}
     process = subprocess.Popen(
-        [sys.executable, "-m", "scraper.cli", "demo", "--port", str(port), "--dir", str(tmp_path)]
-        + ["--every", "4s", "--round-seconds", "4"],
+        [
+            *(sys.executable, "-m", "scraper.cli", "demo"),
+            *("--port", str(port), "--dir", str(tmp_path), "--every", "4s", "--round-seconds", "4"),
+        ],
         cwd=tmp_path,
         env={**env, "PYTHONPATH": str(ROOT)},
         stdout=subprocess.PIPE,

@@ -1,4 +1,4 @@
-"""End to end: a local HTTP server serves fixture pages of three kinds; `jobfeed scrape --dry-run` prints the records."""
+"""End to end: a local server serves fixture pages of three kinds; `jobfeed scrape --dry-run` prints the records."""
 
 from __future__ import annotations
 
@@ -69,7 +69,9 @@ def scrape(tmp_path: Path, *names: str) -> subprocess.CompletedProcess[str]:
 
 
 def test_dry_run_prints_one_record_per_line_and_stores_nothing(tmp_path: Path, fixture_server: Any) -> None:
-    fixture_server.serve("/", "text/html; charset=utf-8", (FIXTURES / "featured_html" / "listing_fragment.html").read_bytes())
+    fixture_server.serve(
+        "/", "text/html; charset=utf-8", (FIXTURES / "featured_html" / "listing_fragment.html").read_bytes()
+    )
     fixture_server.serve(
         "/v1/boards/quantaforge/jobs", "application/json", (FIXTURES / "greenhouse" / "board.json").read_bytes()
     )

@@ -111,7 +111,9 @@ def test_text_is_stored_clean(context: NormalizationContext) -> None:
         raw(
             title="Data\x00 Engineer\x07",
             company="Acme\x1b",
-            description_html='<p onmouseover="x()">Build <script>alert(1)</script><a href="javascript:x()">pipes</a></p>',
+            description_html=(
+                '<p onmouseover="x()">Build <script>alert(1)</script><a href="javascript:x()">pipes</a></p>'
+            ),
             tags=("Python", "python", " SQL\x00 "),
         ),
         context,
@@ -139,5 +141,7 @@ def test_board_category_is_a_fallback_only(context: NormalizationContext) -> Non
 
 
 def test_fingerprint_ignores_case_accents_and_punctuation() -> None:
-    assert fingerprint("Zürich AI AG", "ML Engineer", "Zürich, CH") == fingerprint("ZURICH AI AG.", "ml engineer", "zurich ch")
+    assert fingerprint("Zürich AI AG", "ML Engineer", "Zürich, CH") == fingerprint(
+        "ZURICH AI AG.", "ml engineer", "zurich ch"
+    )
     assert fingerprint("Acme", "ML Engineer", "Berlin") != fingerprint("Acme", "ML Engineer", "Paris")
