@@ -12,7 +12,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from scraper.normalization.location import parse_location
 from scraper.normalization.salary import parse_salary
+from scraper.normalization.title import classify_title
 
 # What boards print, in roughly the proportions a crawl sees (many USD K ranges, then the rest).
 SALARY_MIX = [
@@ -64,10 +66,44 @@ ADVERSARIAL = {
     "1 MB of '1,'": "1," * 500_000,
 }
 
-# The normalizers to measure: (name, function, realistic inputs). The lead adds classify_title and
-# parse_location here, e.g. ("classify_title", classify_title, TITLE_MIX).
+TITLE_MIX = [
+    "Featured Data Engineer",
+    "Senior Machine Learning Engineer, Ranking",
+    "Lead Developer (AI)",
+    "Artificial Intelligence – Bioinformatic Expert",
+    "Dateningenieur (m/w/d) - Berlin",
+    "Científico de Datos Sr.",
+    "Ingénieur Machine Learning H/F",
+    "STAFF LLM INFERENCE ENGINEER - REMOTE - US",
+    "Head of Data & Analytics",
+    "Product Manager, ML Platform",
+    "Software Engineer II, Backend (L4)",
+    "Developer Advocate, Ecosystem",
+    "Business Intelligence Analyst",
+    "Research Scientist, Alignment",
+    "Database Administrator (PostgreSQL)",
+    "Rockstar Ninja",
+]
+LOCATION_MIX = [
+    "Remote: Europe, LATAM, Canada, UK, Asia, Oceania",
+    "Galveston, TX",
+    "San Francisco, US",
+    "Remote - US",
+    "Hybrid - SF, NYC",
+    "Rotterdam, South Holland, NL",
+    "Berlin,  Berlin, DE",
+    "🇩🇪 Germany",
+    "Anywhere",
+    "London, England, United Kingdom",
+    "São Paulo, Brazil",
+    "Bengaluru, Karnataka, India",
+]
+
+# The normalizers to measure: (name, function, realistic inputs).
 NORMALIZERS: list[tuple[str, Callable[[str], object], list[str]]] = [
     ("parse_salary", parse_salary, SALARY_MIX),
+    ("classify_title", classify_title, TITLE_MIX),
+    ("parse_location", parse_location, LOCATION_MIX),
 ]
 
 

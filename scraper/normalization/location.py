@@ -48,7 +48,7 @@ REGIONS: Final = frozenset(
 WORLDWIDE: Final = "WORLDWIDE"
 
 # A location longer than this is read only up to here: no real location is, and it keeps time bounded.
-MAX_CHARS: Final = 20_000
+MAX_CHARS: Final = 4_000
 _MAX_PHRASE_WORDS: Final = 6
 
 # Workplace words in the location text (folded: lower case, no accents). The first one mentioned wins.
