@@ -6,7 +6,6 @@ It does not interpret dates, locations or employment types. `fetch` may follow d
 
 from __future__ import annotations
 
-import html
 import json
 import logging
 import re
@@ -23,6 +22,7 @@ from scraper.config import SourceConfig
 from scraper.errors import ParseError, SourceConfigError
 from scraper.fetching import Fetcher, Page
 from scraper.normalization.schema_org import salary_from_schema_org
+from scraper.sources._markup import unescape_html
 
 logger = logging.getLogger(__name__)
 
@@ -356,23 +356,6 @@ def _skills(value: object) -> tuple[str, ...]:
     else:
         return ()
     return tuple(dict.fromkeys(item.strip() for item in values if item.strip()))
-
-
-def unescape_html(text: str | None) -> str | None:
-    """Description HTML: a text with no tags but escaped ones ("&lt;p&gt;") is unescaped, twice if double-escaped.
-
-    >>> unescape_html("&lt;p&gt;Fish &amp;amp; chips&lt;/p&gt;")
-    '<p>Fish &amp; chips</p>'
-    >>> unescape_html("<p>Fish &amp; chips</p>")
-    '<p>Fish &amp; chips</p>'
-    """
-    if text is None:
-        return None
-    for _ in range(3):  # at most triple escaping; more is not a description
-        if "<" in text or not re.search(r"&(?:amp;)*lt;", text):
-            break
-        text = html.unescape(text)
-    return text
 
 
 def _expired(valid_through: object, fetched_at: datetime) -> bool:

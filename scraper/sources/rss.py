@@ -7,7 +7,6 @@ it never interprets locations, types or dates beyond dropping items whose own `e
 from __future__ import annotations
 
 import copy
-import html
 import logging
 import re
 from collections.abc import Callable, Iterator
@@ -25,6 +24,7 @@ from models.records import RawPosting
 from scraper.config import SourceConfig
 from scraper.errors import ParseError, SourceConfigError
 from scraper.fetching import Fetcher, Page
+from scraper.sources._markup import unescape_html
 
 logger = logging.getLogger(__name__)
 
@@ -207,24 +207,6 @@ def _is_web_url(value: str | None) -> bool:
         return False
     parts = urlsplit(value.strip())
     return parts.scheme in {"http", "https"} and bool(parts.hostname)
-
-
-def unescape_html(text: str | None) -> str | None:
-    """Description HTML: the XML parser already undid one level of escaping; a feed that escaped twice
-    ("&amp;lt;p&amp;gt;") still shows escaped tags and no real ones, so unescape until tags appear.
-
-    >>> unescape_html("&lt;p&gt;Fish &amp;amp; chips&lt;/p&gt;")
-    '<p>Fish &amp; chips</p>'
-    >>> unescape_html("<p>Fish &amp; chips</p>")
-    '<p>Fish &amp; chips</p>'
-    """
-    if text is None:
-        return None
-    for _ in range(3):  # at most triple escaping; more is not a description
-        if "<" in text or not re.search(r"&(?:amp;)*lt;", text):
-            break
-        text = html.unescape(text)
-    return text
 
 
 def _expired(expires_at: str | None, fetched_at: datetime) -> bool:

@@ -18,7 +18,8 @@ from models.records import RawPosting
 from scraper.config import SourceConfig
 from scraper.errors import ParseError, SourceConfigError
 from scraper.fetching import Fetcher, FetchPolicy, Page
-from scraper.sources.rss import RssSource, parse_feed, split_skills, unescape_html
+from scraper.sources._markup import unescape_html
+from scraper.sources.rss import RssSource, parse_feed, split_skills
 
 FIXTURES = Path(__file__).parents[2] / "fixtures" / "sources" / "rss"
 FETCHED = datetime(2026, 9, 25, 12, 0, tzinfo=UTC)
