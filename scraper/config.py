@@ -18,6 +18,14 @@ BUNDLED_SOURCES = Path(__file__).parent / "data" / "sources.toml"
 NAME_RE = re.compile(r"^[a-z0-9-]+$")
 INTERVAL_RE = re.compile(r"^\s*(\d+)\s*([smhd])\s*$")
 UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+# Network numbers a source may set for itself (FetchPolicy fields), e.g. a slower pace for a fragile board.
+POLICY_OPTIONS: dict[str, type[int] | type[float]] = {
+    "min_delay_seconds": float,
+    "max_retries": int,
+    "backoff_base_seconds": float,
+    "deadline_seconds": float,
+    "max_body_bytes": int,
+}
 COMMON_KEYS = {"name", "kind", "url", "every", "enabled", "allow_private_network", "obey_robots", "user_agent"}
 
 
@@ -114,6 +122,12 @@ def parse_sources(document: dict[str, Any], known_kinds: Iterable[str], *, origi
         if user_agent is not None and not isinstance(user_agent, str):
             raise SourceConfigError(f"{label}: key 'user_agent' must be a string")
         options = {key: value for key, value in entry.items() if key not in COMMON_KEYS}
+        for key, number_type in POLICY_OPTIONS.items():
+            value = options.get(key)
+            if value is not None:
+                if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+                    raise SourceConfigError(f"{label}: key {key!r} must be a number of 0 or more, got {value!r}")
+                options[key] = number_type(value)
         configs.append(
             SourceConfig(
                 name=name, kind=kind, url=url, every_seconds=every, user_agent=user_agent, options=options, **flags

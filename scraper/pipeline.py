@@ -74,19 +74,6 @@ class _Collector:
     rejected_by_reason: Counter[str] = field(default_factory=Counter)
 
 
-def fetch_policy(config: SourceConfig) -> FetchPolicy:
-    options = config.options
-    kwargs: dict[str, Any] = {
-        "obey_robots": config.obey_robots,
-        "allow_private_network": config.allow_private_network,
-    }
-    if config.user_agent:
-        kwargs["user_agent"] = config.user_agent
-    if "min_delay_seconds" in options:
-        kwargs["min_delay_seconds"] = float(options["min_delay_seconds"])
-    return FetchPolicy(**kwargs)
-
-
 def iter_postings(
     config: SourceConfig,
     fetcher: Fetcher,
@@ -139,7 +126,7 @@ def dry_run(
     started = datetime.now(UTC)
     collector = _Collector()
     context = context or NormalizationContext()
-    with Fetcher(fetch_policy(config), throttle=throttle) as fetcher:
+    with Fetcher(FetchPolicy.for_source(config), throttle=throttle) as fetcher:
         status, error = RunStatus.SUCCEEDED, None
         try:
             for posting in iter_postings(config, fetcher, context, collector):
@@ -208,7 +195,7 @@ def run_source(
         batch.clear()
         run_store.renew_lease(engine, run_id, LEASE_SECONDS)
 
-    with Fetcher(fetch_policy(config), validators=validators, throttle=throttle) as fetcher:
+    with Fetcher(FetchPolicy.for_source(config), validators=validators, throttle=throttle) as fetcher:
         try:
             for posting in iter_postings(config, fetcher, context, collector, stop):
                 batch.append(posting)

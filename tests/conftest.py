@@ -133,6 +133,7 @@ class FixtureServer:
         from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
         self.pages: dict[str, tuple[str, bytes]] = {}
+        self.statuses: dict[str, int] = {}  # path -> an error status to answer instead
         self.requests: list[str] = []
         server = self
 
@@ -140,8 +141,9 @@ class FixtureServer:
             def do_GET(self) -> None:
                 server.requests.append(self.path)
                 page = server.pages.get(self.path) or server.pages.get(self.path.split("?")[0])
-                if page is None:
-                    self.send_response(404)
+                status = server.statuses.get(self.path, 404 if page is None else 200)
+                if status != 200 or page is None:
+                    self.send_response(status)
                     self.send_header("Content-Type", "text/plain")
                     self.end_headers()
                     self.wfile.write(b"not found")
@@ -166,7 +168,12 @@ class FixtureServer:
         return f"http://{host!s}:{port}"
 
     def serve(self, path: str, content_type: str, body: bytes | str) -> None:
+        self.statuses.pop(path, None)
         self.pages[path] = (content_type, body.encode() if isinstance(body, str) else body)
+
+    def fail(self, path: str, status: int) -> None:
+        """Answer `path` (with its query) with an error status from now on."""
+        self.statuses[path] = status
 
     def close(self) -> None:
         self._httpd.shutdown()

@@ -19,7 +19,7 @@ from typing import Any
 
 import httpx
 
-from scraper.config import SourceConfig
+from scraper.config import POLICY_OPTIONS, SourceConfig
 from scraper.errors import (
     DeadlineExceeded,
     FetchError,
@@ -78,13 +78,16 @@ class FetchPolicy:
 
     @classmethod
     def for_source(cls, config: SourceConfig, base: FetchPolicy | None = None) -> FetchPolicy:
-        """`base` (the defaults) with the source's own User-Agent, robots and private-network settings."""
+        """`base` (the defaults) with the source's own User-Agent, robots and private-network settings,
+        and the network numbers its options set (`min_delay_seconds`, `max_retries`, ...: POLICY_OPTIONS)."""
         base = base or cls()
+        numbers = {key: config.options[key] for key in POLICY_OPTIONS if key in config.options}
         return dataclasses.replace(
             base,
             user_agent=config.user_agent or base.user_agent,
             obey_robots=config.obey_robots,
             allow_private_network=config.allow_private_network,
+            **numbers,
         )
 
 

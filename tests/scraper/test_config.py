@@ -67,8 +67,12 @@ allow_private_network = true
         ('name = "x"\nkind = "rss"\nurl = "https://a.b/"\nevery = "often"', r"source 'x': key 'every'"),
         ('name = "Bad Name"\nkind = "rss"\nurl = "https://a.b/"', r"source #1: key 'name'"),
         ('name = "x"\nkind = "rss"\nurl = "https://a.b/"\nenabled = "yes"', r"source 'x': key 'enabled'"),
+        (
+            'name = "x"\nkind = "rss"\nurl = "https://a.b/"\nmin_delay_seconds = "slow"',
+            r"source 'x': key 'min_delay_seconds'",
+        ),
     ],
-    ids=["unknown kind", "missing url", "ftp url", "bad interval", "bad name", "enabled not bool"],
+    ids=["unknown kind", "missing url", "ftp url", "bad interval", "bad name", "enabled not bool", "bad delay"],
 )
 def test_refuses_bad_source(tmp_path: Path, body: str, message: str) -> None:
     path = write(tmp_path, f"[[source]]\n{body}\n")
@@ -101,3 +105,16 @@ def test_bundled_sources_load() -> None:
 
     configs = load_sources(BUNDLED_SOURCES, REGISTRY)
     assert {c.kind for c in configs} >= {"featured-html", "greenhouse", "lever", "ashby", "json-api", "rss"}
+
+
+def test_a_source_sets_its_own_network_numbers(tmp_path: Path) -> None:
+    from scraper.fetching import FetchPolicy
+
+    path = write(
+        tmp_path,
+        '[[source]]\nname = "x"\nkind = "rss"\nurl = "https://a.b/"\nmin_delay_seconds = 5\nmax_retries = 1\n',
+    )
+    [config] = load_sources(path, KINDS)
+    policy = FetchPolicy.for_source(config)
+    assert (policy.min_delay_seconds, policy.max_retries) == (5.0, 1)
+    assert policy.max_body_bytes == FetchPolicy().max_body_bytes
