@@ -14,7 +14,7 @@ from fastapi import FastAPI
 from api.cache import ResponseCache
 from api.errors import install_error_handlers
 from api.metrics import Metrics, MetricsMiddleware
-from api.routers import categories, feeds, health, jobs, outliers, salaries, sources
+from api.routers import categories, dashboard, feeds, health, jobs, outliers, salaries, sources
 from models.db import create_db_engine, session_factory
 from models.settings import Settings
 from models.taxonomy import load_taxonomy
@@ -51,6 +51,6 @@ def create_app(settings: Settings | None = None, *, version_ttl_seconds: float =
     app.state.metrics = metrics
     install_error_handlers(app)
     app.add_middleware(MetricsMiddleware, metrics=metrics)
-    for module in (jobs, categories, salaries, outliers, sources, feeds, health):
+    for module in (jobs, categories, salaries, outliers, sources, feeds, health, dashboard):
         app.include_router(module.router)
     return app

@@ -1,0 +1,1 @@
+"""The dashboard: server-rendered HTML pages with inline SVG charts; never imports `scraper`."""
