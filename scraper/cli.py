@@ -22,9 +22,11 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
 
 from models.db import create_db_engine
+from models.records import NormalizedPosting
 from models.settings import Settings
 from scraper.config import SourceConfig
 from scraper.errors import ScraperError, SourceConfigError
+from scraper.storage.runs import RunCounts
 
 log = logging.getLogger("jobfeed")
 
@@ -173,9 +175,23 @@ def require_current_schema(settings: Settings) -> Engine:
     return engine
 
 
+def progress_line(name: str) -> Callable[[RunCounts], None] | None:
+    """On a terminal, one line rewritten after each page; elsewhere (logs, pipes) nothing."""
+    if not sys.stderr.isatty():
+        return None
+
+    def show(counts: RunCounts) -> None:
+        print(f"\r  {name}: {counts.pages} page(s), {counts.fetched} posting(s)", end="", file=sys.stderr, flush=True)
+
+    return show
+
+
 def cmd_scrape(args: argparse.Namespace, settings: Settings) -> int:
     from models.schemas import PostingOut
     from scraper.pipeline import dry_run, run_source
+
+    def print_record(posting: NormalizedPosting) -> None:
+        print(PostingOut.from_normalized(posting).model_dump_json(), flush=True)
 
     configs = load_configs(settings)
     selected = select_sources(configs, args.names)
@@ -183,12 +199,8 @@ def cmd_scrape(args: argparse.Namespace, settings: Settings) -> int:
     if args.dry_run:
         for index, config in enumerate(selected, start=1):
             print(f"[{index}/{len(selected)}] {config.name} ({config.kind}) {config.url} (dry run)", file=sys.stderr)
-            results.append(
-                dry_run(
-                    config, lambda posting: print(PostingOut.from_normalized(posting).model_dump_json(), flush=True)
-                )
-            )
-            print("  " + results[-1].summary(), file=sys.stderr)
+            results.append(dry_run(config, print_record, progress=progress_line(config.name)))
+            print("\r  " + results[-1].summary(), file=sys.stderr)
     else:
         from scraper.storage.runs import sync_sources
 
@@ -196,8 +208,8 @@ def cmd_scrape(args: argparse.Namespace, settings: Settings) -> int:
         sync_sources(engine, configs)
         for index, config in enumerate(selected, start=1):
             print(f"[{index}/{len(selected)}] {config.name} ({config.kind}) {config.url}", file=sys.stderr)
-            results.append(run_source(config, engine, trigger="manual"))
-            print("  " + results[-1].summary(), file=sys.stderr)
+            results.append(run_source(config, engine, trigger="manual", progress=progress_line(config.name)))
+            print("\r  " + results[-1].summary(), file=sys.stderr)
         engine.dispose()
     failed = [r.source for r in results if r.status.value == "failed"]
     print(

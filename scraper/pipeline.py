@@ -32,6 +32,9 @@ from scraper.storage.runs import RunCounts
 
 log = logging.getLogger(__name__)
 
+# Called after each page with the counts so far (a terminal shows them as a progress line).
+Progress = Callable[[RunCounts], None]
+
 BATCH_SIZE = 500
 LEASE_SECONDS = 300
 # A complete run listing fewer than this share of the recent median looks like a changed layout.
@@ -80,6 +83,7 @@ def iter_postings(
     context: NormalizationContext,
     collector: _Collector,
     stop: threading.Event | None = None,
+    progress: Progress | None = None,
 ) -> Iterator[NormalizedPosting]:
     """Fetch, parse, normalize and validate one source; bad cards are counted, not raised."""
     source = build_source(config)
@@ -106,6 +110,8 @@ def iter_postings(
                 collector.counts.flagged += 1
             yield posting
         collector.pages_ok += 1
+        if progress is not None:
+            progress(collector.counts)
         if stop is not None and stop.is_set():
             raise _Stopped
     collector.counts.rejected = sum(collector.rejected_by_reason.values())
@@ -121,6 +127,7 @@ def dry_run(
     *,
     context: NormalizationContext | None = None,
     throttle: HostThrottle | None = None,
+    progress: Progress | None = None,
 ) -> RunResult:
     """Fetch, parse, normalize and validate, storing nothing; each posting goes to `emit`."""
     started = datetime.now(UTC)
@@ -129,7 +136,7 @@ def dry_run(
     with Fetcher(FetchPolicy.for_source(config), throttle=throttle) as fetcher:
         status, error = RunStatus.SUCCEEDED, None
         try:
-            for posting in iter_postings(config, fetcher, context, collector):
+            for posting in iter_postings(config, fetcher, context, collector, progress=progress):
                 emit(posting)
         except (FetchError, ParseError) as exc:
             status, error = _failure(collector, exc)
@@ -158,6 +165,7 @@ def run_source(
     throttle: HostThrottle | None = None,
     batch_size: int = BATCH_SIZE,
     misses_to_close: int = 2,
+    progress: Progress | None = None,
 ) -> RunResult:
     """Run one source now and store what it finds; the scrape-run row records the outcome.
 
@@ -197,7 +205,7 @@ def run_source(
 
     with Fetcher(FetchPolicy.for_source(config), validators=validators, throttle=throttle) as fetcher:
         try:
-            for posting in iter_postings(config, fetcher, context, collector, stop):
+            for posting in iter_postings(config, fetcher, context, collector, stop, progress):
                 batch.append(posting)
                 if len(batch) >= batch_size:
                     flush()
