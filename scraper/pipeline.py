@@ -263,7 +263,8 @@ def _finish_counts(collector: _Collector) -> None:
 
 
 def _looks_suspect(engine: Engine, source: str, fetched: int) -> bool:
-    recent = run_store.recent_fetched_counts(engine, source, n=5)
+    # Runs that read nothing (a 304 for an unchanged board) say nothing about the board's size.
+    recent = [count for count in run_store.recent_fetched_counts(engine, source, n=5) if count > 0]
     if len(recent) < 2:
         return False
     return fetched < SUSPECT_RATIO * statistics.median(recent)

@@ -51,7 +51,7 @@ class AshbySource:
         self.allow_empty = option_bool(config, "allow_empty", False)
 
     def fetch(self, fetcher: Fetcher) -> Iterator[Page]:
-        yield fetcher.get(self.url, headers={"Accept": "application/json"})
+        yield fetcher.get(self.url, headers={"Accept": "application/json"}, conditional=True)
 
     def parse(self, page: Page) -> Iterator[RawPosting | ParseError]:
         if page.not_modified:  # unchanged since the last run: nothing to re-read

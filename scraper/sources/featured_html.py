@@ -96,7 +96,7 @@ class FeaturedHtmlSource:
         seen: set[str] = set()
         for number in range(1, self.max_pages + 1):
             url = self.config.url if number == 1 else page_url(self.config.url, self.page_param, number)
-            page = fetcher.get(url)
+            page = fetcher.get(url, conditional=number == 1)
             if page.not_modified:
                 # The newest page is unchanged, so there is nothing newer behind it either.
                 yield page

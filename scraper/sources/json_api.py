@@ -131,7 +131,7 @@ class JsonApiSource:
         self.fields = _field_paths(config.name, options.get("fields"))
 
     def fetch(self, fetcher: Fetcher) -> Iterator[Page]:
-        yield fetcher.get(self.config.url, headers={"Accept": "application/json"})
+        yield fetcher.get(self.config.url, headers={"Accept": "application/json"}, conditional=True)
 
     def parse(self, page: Page) -> Iterator[RawPosting | ParseError]:
         if page.not_modified:  # unchanged since the last run: nothing to re-read

@@ -53,7 +53,7 @@ class RssSource:
 
     def fetch(self, fetcher: Fetcher) -> Iterator[Page]:
         """The feed, in one request: a feed has no pagination, only a recent window."""
-        yield fetcher.get(self.config.url, headers={"Accept": FEED_ACCEPT})
+        yield fetcher.get(self.config.url, headers={"Accept": FEED_ACCEPT}, conditional=True)
 
     def parse(self, page: Page) -> Iterator[RawPosting | ParseError]:
         return parse_feed(page, self.config.name, title_separator=self.title_separator, remote=self.remote)

@@ -167,3 +167,56 @@ def test_wrong_content_is_a_failure_not_zero_jobs(committing_engine: Engine, fix
         result = run_source(config, committing_engine)
         assert result.status is RunStatus.FAILED
     assert all(p.closed_at is None for p in postings(committing_engine).values())
+
+
+def test_an_unchanged_board_is_a_304_that_closes_nothing(committing_engine: Engine) -> None:
+    import httpx
+    import respx
+
+    url = "https://boards.example/v1/boards/quantaforge/jobs"
+    config = SourceConfig(
+        name="quantaforge",
+        kind="greenhouse",
+        url=url,
+        every_seconds=3600,
+        allow_private_network=True,  # respx answers; skip resolving a host that does not exist
+        obey_robots=False,
+        options={"min_delay_seconds": 0},
+    )
+    sync_sources(committing_engine, [config])
+    body = json.dumps(BOARD)
+
+    def board(request: httpx.Request) -> httpx.Response:
+        if request.headers.get("if-none-match") == '"v1"':
+            return httpx.Response(304, headers={"ETag": '"v1"'})
+        return httpx.Response(200, text=body, headers={"ETag": '"v1"', "Content-Type": "application/json"})
+
+    with respx.mock(assert_all_called=True) as mock:
+        route = mock.get(url).mock(side_effect=board)
+        first = run_source(config, committing_engine)
+        runs = [run_source(config, committing_engine) for _ in range(3)]
+    assert first.counts.new == 3
+    assert [route.calls[i].request.headers.get("if-none-match") for i in range(4)] == [None, '"v1"', '"v1"', '"v1"']
+    for result in runs:
+        assert result.status is RunStatus.SUCCEEDED
+        assert result.not_modified
+        assert (result.counts.fetched, result.counts.closed) == (0, 0)
+    assert all(p.closed_at is None and p.missed_runs == 0 for p in postings(committing_engine).values())
+
+
+def test_a_board_that_suddenly_lists_far_fewer_is_suspect_and_closes_nothing(
+    committing_engine: Engine, fixture_server: Any
+) -> None:
+    config = greenhouse(fixture_server)
+    sync_sources(committing_engine, [config])
+    jobs = copy.deepcopy(BOARD["jobs"])
+    many = [{**copy.deepcopy(jobs[1]), "id": 8000000 + n, "title": f"Data Engineer {n}"} for n in range(10)]
+    serve_board(fixture_server, many)
+    for _ in range(2):
+        assert run_source(config, committing_engine).suspect is False
+    serve_board(fixture_server, many[:2])  # a changed layout or a broken board, not 8 closed jobs
+    for _ in range(3):
+        result = run_source(config, committing_engine)
+        assert result.suspect is True
+        assert result.counts.closed == 0
+    assert all(p.closed_at is None for p in postings(committing_engine).values())
