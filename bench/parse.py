@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import statistics
+import sys
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -151,6 +152,12 @@ def main() -> None:
     print(
         f"\nlxml + strainer vs html.parser: {strained / results[rows[2][0]]:.2f}x (DESIGN.md section 8 expects >= 1.5x)"
     )
+    print("\nJSON API kinds (bench/parse_api.py):")
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import parse_api
+
+    sys.argv = [sys.argv[0], "--seconds", str(args.seconds / 2)]
+    parse_api.main()
 
 
 if __name__ == "__main__":
