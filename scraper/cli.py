@@ -278,35 +278,40 @@ def cmd_schedule(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
-    import threading
-
-    from scraper.scheduling import run_scheduler
     from scraper.storage.runs import sync_sources
 
     configs = load_configs(settings)
     engine = migrate_database(settings)
     sync_sources(engine, configs)
+    serve_with_scheduler(settings, engine, configs, args.host, args.port)
+    return 0
+
+
+def serve_with_scheduler(settings: Settings, engine: Engine, configs: list[SourceConfig], host: str, port: int) -> None:
+    """The API in this thread and the scheduler in another; when the API stops (a signal), the scheduler
+    finishes its current batches and stops too."""
+    import threading
+
+    from scraper.scheduling import run_scheduler
+
     stop = threading.Event()
     scheduler = threading.Thread(
         target=run_scheduler, args=(engine, configs), kwargs={"stop_event": stop}, name="scheduler"
     )
     scheduler.start()
     try:
-        serve_api(settings, args.host, args.port)
+        serve_api(settings, host, port)
     finally:
         stop.set()
         scheduler.join()
         engine.dispose()
-    return 0
 
 
 def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
     import tempfile
-    import threading
 
     from scraper.config import parse_sources
     from scraper.demo import DemoBoard, demo_sources_toml
-    from scraper.scheduling import run_scheduler
     from scraper.sources import REGISTRY
 
     workdir = Path(args.dir) if args.dir else Path(tempfile.mkdtemp(prefix="jobfeed-demo-"))
@@ -319,11 +324,6 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
         sources_path.write_text(text, encoding="utf-8")
         configs = parse_sources(tomllib.loads(text), REGISTRY, origin=str(sources_path))
         engine = migrate_database(settings)
-        stop = threading.Event()
-        scheduler = threading.Thread(
-            target=run_scheduler, args=(engine, configs), kwargs={"stop_event": stop}, name="scheduler"
-        )
-        scheduler.start()
         print(
             f"jobfeed demo: sample boards at {board.url} (they change every {args.round_seconds:g} s),\n"
             f"  sources file {sources_path}, database {describe_url(settings.database_url)}\n"
@@ -332,12 +332,7 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
             file=sys.stderr,
             flush=True,
         )
-        try:
-            serve_api(settings, args.host, args.port)
-        finally:
-            stop.set()
-            scheduler.join()
-            engine.dispose()
+        serve_with_scheduler(settings, engine, configs, args.host, args.port)
     return 0
 
 
