@@ -152,11 +152,6 @@ def main() -> None:
         "--batch", type=int, default=500, help="postings per upsert_postings call (the pipeline uses 500)"
     )
     parser.add_argument("--changed", type=float, default=0.1, help="share of postings changed in the re-scrape")
-    parser.add_argument(
-        "--apply-url-index",
-        action="store_true",
-        help="add an index on postings.apply_url first (proposed migration: dedup looks postings up by it)",
-    )
     options = parser.parse_args()
 
     name = f"jobfeed_bench_{uuid.uuid4().hex[:10]}"
@@ -166,9 +161,6 @@ def main() -> None:
     engine = create_db_engine(admin.url.set(database=name).render_as_string(hide_password=False))
     try:
         migrate.upgrade(engine)
-        if options.apply_url_index:
-            with engine.begin() as connection:
-                connection.execute(text("CREATE INDEX ix_postings_apply_url ON postings (apply_url)"))
         sync_sources(
             engine, [SourceConfig(name=SOURCE, kind="greenhouse", url="https://bench.example/", every_seconds=7200)]
         )
@@ -177,8 +169,7 @@ def main() -> None:
         print(f"generating {options.rows:,} postings ...", file=sys.stderr)
         postings = [synthetic(index) for index in range(options.rows)]
         rows = [posting_row(posting, T0) for posting in postings]
-        index_note = " (with an apply_url index)" if options.apply_url_index else ""
-        print(f"PostgreSQL, {options.rows:,} postings, batches of {options.batch}{index_note}\n")
+        print(f"PostgreSQL, {options.rows:,} postings, batches of {options.batch}\n")
 
         lsn = wal_lsn(engine)
         seconds = copy_baseline(engine, rows)

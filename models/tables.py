@@ -104,6 +104,13 @@ class Posting(Base):
         Index("ix_postings_open_newest", "closed_at", "first_seen", "id"),
         Index("ix_postings_category_newest", "category", "closed_at", "first_seen", "id"),
         Index("ix_postings_fingerprint", "fingerprint"),
+        # cross-source dedup looks each batch's apply URLs up; most postings have none
+        Index(
+            "ix_postings_apply_url",
+            "apply_url",
+            postgresql_where=text("apply_url IS NOT NULL"),
+            sqlite_where=text("apply_url IS NOT NULL"),
+        ),
         Index("ix_postings_company", "company"),
         Index("ix_postings_annual_usd_mid", "annual_usd_mid"),
         Index("ix_postings_posted_at", "posted_at"),

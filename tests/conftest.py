@@ -121,6 +121,14 @@ def committing_engine(engine: Engine) -> Iterator[Engine]:
 
 
 @pytest.fixture
+def committing_pg_engine(pg_engine: Engine) -> Iterator[Engine]:
+    """As `committing_engine`, for a test of PostgreSQL-only behaviour (not parametrized, never skipped)."""
+    empty_tables(pg_engine)
+    yield pg_engine
+    empty_tables(pg_engine)
+
+
+@pytest.fixture
 def fixtures_dir() -> Path:
     return Path(__file__).parent / "fixtures"
 

@@ -30,10 +30,17 @@ def _begin_sqlite_write(connection: Connection) -> None:
 
 @contextmanager
 def postings_transaction(engine: Engine) -> Iterator[Connection]:
-    """A transaction that holds the postings write lock from its first statement to its commit."""
+    """A transaction that holds the postings write lock from its first statement to its commit.
+
+    On PostgreSQL it also turns JIT compilation off for the transaction: a batch's per-key lookups can be
+    estimated costly enough to trigger it (measured: 450 ms of compiling for 7 ms of work before a growing
+    table was first analyzed).
+    """
     with engine.begin() as connection:
         if is_postgres(connection):
-            connection.execute(select(func.pg_advisory_xact_lock(POSTINGS_LOCK_KEY)))
+            connection.execute(
+                select(func.pg_advisory_xact_lock(POSTINGS_LOCK_KEY), func.set_config("jit", "off", True))
+            )
         else:
             _begin_sqlite_write(connection)
         yield connection

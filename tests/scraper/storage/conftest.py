@@ -76,14 +76,24 @@ def make_posting(
 @pytest.fixture
 def store(committing_engine: Engine) -> Engine:
     """A committing engine with the sources `board`, `other`, `third` (every 2 hours)."""
+    return with_sources(committing_engine)
+
+
+@pytest.fixture
+def pg_store(committing_pg_engine: Engine) -> Engine:
+    """`store` on PostgreSQL alone, for what only PostgreSQL does."""
+    return with_sources(committing_pg_engine)
+
+
+def with_sources(engine: Engine) -> Engine:
     sync_sources(
-        committing_engine,
+        engine,
         [
             SourceConfig(name=name, kind="greenhouse", url=f"https://{name}.example/", every_seconds=7200)
             for name in SOURCES
         ],
     )
-    return committing_engine
+    return engine
 
 
 def new_run(engine: Engine, source: str = "board") -> int:
