@@ -22,4 +22,5 @@ test: $(BIN)/.installed
 
 lint: $(BIN)/.installed
 	$(BIN)/ruff check models scraper api tests bench
+	$(BIN)/ruff format --check models scraper api tests bench
 	$(BIN)/mypy
