@@ -36,10 +36,12 @@ def create_app(settings: Settings | None = None, *, version_ttl_seconds: float =
     engine = create_db_engine(settings.database_url)
     sessions = session_factory(engine)
     metrics = Metrics(sessions)
+    cache = ResponseCache(version_ttl_seconds=version_ttl_seconds)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         yield
+        cache.close()
         engine.dispose()
 
     app = FastAPI(title="jobfeed", version="1", description=DESCRIPTION, lifespan=lifespan)
@@ -47,7 +49,7 @@ def create_app(settings: Settings | None = None, *, version_ttl_seconds: float =
     app.state.engine = engine
     app.state.session_factory = sessions
     app.state.taxonomy = taxonomy
-    app.state.cache = ResponseCache(version_ttl_seconds=version_ttl_seconds)
+    app.state.cache = cache
     app.state.metrics = metrics
     install_error_handlers(app)
     app.add_middleware(MetricsMiddleware, metrics=metrics)

@@ -1,16 +1,19 @@
 """Serialized responses cached by data version, with the ETag and Last-Modified they are served under.
 
 Data changes only when the pipeline writes (DESIGN.md section 8), so a page is rendered once per data
-version. Owns no queries: the caller passes the function that reads the version.
+version. Aggregates that take seconds at scale (salary statistics over a million postings) may be served
+stale while one background render brings them up to date. Owns no queries: callers pass the functions.
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
 import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 from email.utils import format_datetime, parsedate_to_datetime
@@ -27,11 +30,15 @@ class DataVersion:
     modified: datetime
 
 
+log = logging.getLogger(__name__)
+
+
 @dataclass(frozen=True, slots=True)
 class _Entry:
     token: str
     body: bytes
     stored_at: float
+    modified: datetime | None = None
 
 
 class ResponseCache:
@@ -50,6 +57,10 @@ class ResponseCache:
         self.max_age_seconds = max_age_seconds
         self._lock = threading.Lock()
         self._entries: OrderedDict[str, _Entry] = OrderedDict()
+        # The previous version's entries, kept for the keys that may be served stale while refreshed.
+        self._stale: dict[str, _Entry] = {}
+        self._refreshing: dict[str, Future[None]] = {}
+        self._executor: ThreadPoolExecutor | None = None
         self._version: DataVersion | None = None
         self._version_read_at = 0.0
 
@@ -60,6 +71,7 @@ class ResponseCache:
             current = read()
             with self._lock:
                 if self._version is not None and self._version.token != current.token:
+                    self._stale = dict(self._entries)
                     self._entries.clear()
                 self._version, self._version_read_at = current, now
         return current
@@ -75,12 +87,51 @@ class ResponseCache:
             self._entries.move_to_end(key)
             return entry.body
 
-    def put(self, key: str, token: str, body: bytes) -> None:
+    def put(self, key: str, token: str, body: bytes, modified: datetime | None = None) -> None:
         with self._lock:
-            self._entries[key] = _Entry(token, body, time.monotonic())
+            if self._version is not None and token != self._version.token:
+                return  # rendered for a version that has since been replaced
+            self._entries[key] = _Entry(token, body, time.monotonic(), modified)
             self._entries.move_to_end(key)
             while len(self._entries) > self.max_entries:
                 self._entries.popitem(last=False)
+
+    def stale(self, key: str) -> _Entry | None:
+        """The previous version's body of `key`, if it is recent enough to stand in while refreshed."""
+        with self._lock:
+            entry = self._stale.get(key)
+        if entry is None or time.monotonic() - entry.stored_at > self.max_age_seconds:
+            return None
+        return entry
+
+    def refresh(self, key: str, version: DataVersion, render: Callable[[DataVersion], bytes]) -> None:
+        """Render `key` for `version` in the background, once at a time per key."""
+        with self._lock:
+            if key in self._refreshing:
+                return
+            if self._executor is None:
+                self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="cache-refresh")
+            self._refreshing[key] = self._executor.submit(self._render, key, version, render)
+
+    def _render(self, key: str, version: DataVersion, render: Callable[[DataVersion], bytes]) -> None:
+        try:
+            self.put(key, version.token, render(version), version.modified)
+        except Exception:  # a failed refresh leaves the stale body; the next request retries
+            log.exception("background refresh of %s failed", key)
+        finally:
+            with self._lock:
+                self._refreshing.pop(key, None)
+
+    def wait_for_refreshes(self, timeout_seconds: float = 30.0) -> None:
+        """Block until the background renders under way have finished (tests, shutdown)."""
+        with self._lock:
+            pending = list(self._refreshing.values())
+        for future in pending:
+            future.exception(timeout=timeout_seconds)
+
+    def close(self) -> None:
+        if self._executor is not None:
+            self._executor.shutdown(wait=True, cancel_futures=True)
 
 
 def _etag(token: str, key: str) -> str:
@@ -112,19 +163,35 @@ def cached_response(
     read_version: Callable[[], DataVersion],
     render: Callable[[DataVersion], bytes],
     media_type: str,
+    *,
+    background: Callable[[DataVersion], bytes] | None = None,
 ) -> Response:
-    """The cached body of `key` for the current data version (rendered on a miss), or a 304."""
+    """The cached body of `key` for the current data version (rendered on a miss), or a 304.
+
+    With `background` (a render that opens its own session), a miss that has the previous version's
+    body answers with that body, under its own ETag and Last-Modified, and renders the new one in the
+    background: a slow aggregate never makes a client wait after each run lands.
+    """
     version = cache.version(read_version)
-    etag = _etag(version.token, key)
-    headers = {
-        "ETag": etag,
-        "Last-Modified": format_datetime(version.modified, usegmt=True),
-        "Cache-Control": "no-cache",
-    }
-    if _not_modified(request, etag, version.modified):
-        return Response(status_code=304, headers=headers)
     body = cache.get(key, version.token)
+    if body is None and background is not None:
+        previous = cache.stale(key)
+        if previous is not None and previous.modified is not None:
+            cache.refresh(key, version, background)
+            return _respond(request, previous.body, previous.token, key, previous.modified, media_type)
     if body is None:
         body = render(version)
-        cache.put(key, version.token, body)
+        cache.put(key, version.token, body, version.modified)
+    return _respond(request, body, version.token, key, version.modified, media_type)
+
+
+def _respond(request: Request, body: bytes, token: str, key: str, modified: datetime, media_type: str) -> Response:
+    etag = _etag(token, key)
+    headers = {
+        "ETag": etag,
+        "Last-Modified": format_datetime(modified, usegmt=True),
+        "Cache-Control": "no-cache",
+    }
+    if _not_modified(request, etag, modified):
+        return Response(status_code=304, headers=headers)
     return Response(body, media_type=media_type, headers=headers)

@@ -200,6 +200,28 @@ def hammer(base: str, path: str, seconds: float, threads: int) -> tuple[float, f
     return len(latencies) / elapsed, p50, p99, errors[0]
 
 
+def run_lands(url: str, client: httpx.Client) -> tuple[float, float]:
+    """Move the data version as a finished run does (a history row), then time /api/v1/salaries until it
+    serves the new figures: (first answer's seconds, seconds until the new ETag)."""
+    before = client.get("/api/v1/salaries").headers["etag"]
+    engine = create_db_engine(url)
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO posting_changes (posting_id, field, old, new, changed_at) "
+                "SELECT min(id), 'title', '\"a\"', '\"b\"', now() FROM postings"
+            )
+        )
+    engine.dispose()
+    time.sleep(1.1)  # the API re-reads the data version at most once a second
+    start = time.perf_counter()
+    client.get("/api/v1/salaries").raise_for_status()
+    first = time.perf_counter() - start
+    while client.get("/api/v1/salaries").headers["etag"] == before and time.perf_counter() - start < 60:
+        time.sleep(0.05)
+    return first, time.perf_counter() - start
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
@@ -257,6 +279,7 @@ def main() -> None:
             cold = time.perf_counter()
             client.get("/api/v1/salaries/data-engineer/history?bucket=week").raise_for_status()
             cold_history = time.perf_counter() - cold
+            landed, refreshed = run_lands(url, client)
             cursor, walk = None, time.perf_counter()
             for _ in range(args.deep_pages):
                 params = {"category": "data-engineer", **({"cursor": cursor} if cursor else {})}
@@ -274,6 +297,10 @@ def main() -> None:
         print(
             f"cold /api/v1/salaries {cold_salaries * 1000:.0f} ms, warm {warm_salaries * 1000:.1f} ms; "
             f"cold weekly history {cold_history * 1000:.0f} ms; cursor walk {walk * 1000:.1f} ms/page (uncached)"
+        )
+        print(
+            f"after a run lands: /api/v1/salaries answers in {landed * 1000:.1f} ms (the previous figures), "
+            f"the new figures are served {refreshed:.2f} s later"
         )
         print(
             f"{'endpoint':38} {'bytes':>7} {'req/s':>7} {'p50 ms':>7} {'p99 ms':>7} {'static req/s':>12} "

@@ -32,13 +32,29 @@ def cached_json(
     session: Session,
     cache: ResponseCache,
     adapter: TypeAdapter[T],
-    compute: Callable[[], T],
+    compute: Callable[[Session], T],
+    *,
+    stale_while_refreshing: bool = False,
 ) -> Response:
-    """The JSON of `compute()` through its declared schema, cached by data version, with 304s."""
+    """The JSON of `compute(session)` through its declared schema, cached by data version, with 304s.
+
+    `stale_while_refreshing`: for aggregates that take seconds at scale, serve the previous version's
+    body while a background render (in a session of its own) computes the new one.
+    """
 
     def render(_version: DataVersion) -> bytes:
-        return adapter.dump_json(compute())
+        return adapter.dump_json(compute(session))
+
+    def render_apart(_version: DataVersion) -> bytes:
+        with request.app.state.session_factory() as own:
+            return adapter.dump_json(compute(own))
 
     return cached_response(
-        request, cache, cache_key(request), lambda: queries.data_version(session), render, "application/json"
+        request,
+        cache,
+        cache_key(request),
+        lambda: queries.data_version(session),
+        render,
+        "application/json",
+        background=render_apart if stale_while_refreshing else None,
     )

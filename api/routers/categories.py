@@ -25,7 +25,14 @@ SlugPath = Annotated[str, Path(max_length=60, description="a category slug")]
 @router.get("/categories", response_model=list[CategoryOut], responses=NOT_MODIFIED)
 def list_categories(request: Request, session: SessionDep, cache: CacheDep, taxonomy: TaxonomyDep) -> Response:
     """Every category of the taxonomy, empty ones too, with open jobs and the median salary."""
-    return cached_json(request, session, cache, _CATEGORIES, lambda: queries.list_categories(session, taxonomy))
+    return cached_json(
+        request,
+        session,
+        cache,
+        _CATEGORIES,
+        lambda db: queries.list_categories(db, taxonomy),
+        stale_while_refreshing=True,
+    )
 
 
 @router.get("/categories/{slug}/jobs", response_model=PostingPage, responses=NOT_MODIFIED)

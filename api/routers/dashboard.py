@@ -36,20 +36,43 @@ def _not_found(message: str, taxonomy: tuple[Category, ...]) -> Response:
     return Response(pages.not_found_page(message, taxonomy), status_code=404, media_type=HTML)
 
 
-def _page(request: Request, session: Session, cache: ResponseCache, build: Callable[[], str | None]) -> Response:
+def _page(
+    request: Request,
+    session: Session,
+    cache: ResponseCache,
+    build: Callable[[Session], str | None],
+    *,
+    stale_while_refreshing: bool = False,
+) -> Response:
     def render(_version: DataVersion) -> bytes:
-        html = build()
+        html = build(session)
         if html is None:
             raise _Missing
         return html.encode()
 
-    return cached_response(request, cache, cache_key(request), lambda: queries.data_version(session), render, HTML)
+    def render_apart(_version: DataVersion) -> bytes:
+        with request.app.state.session_factory() as own:
+            html = build(own)
+        if html is None:
+            raise _Missing
+        return html.encode()
+
+    return cached_response(
+        request,
+        cache,
+        cache_key(request),
+        lambda: queries.data_version(session),
+        render,
+        HTML,
+        background=render_apart if stale_while_refreshing else None,
+    )
 
 
 @router.get("/")
 def home(request: Request, session: SessionDep, cache: CacheDep, taxonomy: TaxonomyDep) -> Response:
     """Every category with open jobs and its salary range, the newest jobs, the sources' health."""
-    return _page(request, session, cache, lambda: pages.home_page(session, taxonomy))
+    # salary ranges of every category: seconds at a million postings, so the previous page stands in
+    return _page(request, session, cache, lambda db: pages.home_page(db, taxonomy), stale_while_refreshing=True)
 
 
 @router.get("/categories/{slug}")
@@ -59,14 +82,20 @@ def category(request: Request, slug: str, session: SessionDep, cache: CacheDep, 
     if found is None:
         return _not_found(f"There is no category {slug[:60]!r}. Pick one of the categories below.", taxonomy)
     params = dict(request.query_params)
-    return _page(request, session, cache, lambda: pages.category_page(session, taxonomy, found, params))
+    return _page(
+        request,
+        session,
+        cache,
+        lambda db: pages.category_page(db, taxonomy, found, params),
+        stale_while_refreshing=True,
+    )
 
 
 @router.get("/outliers")
 def outliers(request: Request, session: SessionDep, cache: CacheDep, taxonomy: TaxonomyDep) -> Response:
     """Flagged postings with the reason in words."""
     cursor = request.query_params.get("cursor", "")[:200]
-    return _page(request, session, cache, lambda: pages.outliers_page(session, taxonomy, cursor))
+    return _page(request, session, cache, lambda db: pages.outliers_page(db, taxonomy, cursor))
 
 
 @router.get("/jobs/{posting_id}")
@@ -77,7 +106,7 @@ def job(request: Request, posting_id: str, session: SessionDep, cache: CacheDep,
         return _not_found(missing, taxonomy)
     number = int(posting_id)
     try:
-        return _page(request, session, cache, lambda: pages.job_page(session, taxonomy, number))
+        return _page(request, session, cache, lambda db: pages.job_page(db, taxonomy, number))
     except _Missing:
         return _not_found(missing, taxonomy)
 
@@ -85,7 +114,7 @@ def job(request: Request, posting_id: str, session: SessionDep, cache: CacheDep,
 @router.get("/sources")
 def sources(request: Request, session: SessionDep, cache: CacheDep) -> Response:
     """Every source with its newest run and the marks of its recent runs."""
-    return _page(request, session, cache, lambda: pages.sources_page(session))
+    return _page(request, session, cache, lambda db: pages.sources_page(db))
 
 
 @cache

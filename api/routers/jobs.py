@@ -43,9 +43,9 @@ def posting_page(request: Request, session: Session, cache: ResponseCache, filte
             session,
             cache,
             _PAGE,
-            lambda: queries.list_postings(session, filters, flagged_only=True, flag_code=filters.code),
+            lambda db: queries.list_postings(db, filters, flagged_only=True, flag_code=filters.code),
         )
-    return cached_json(request, session, cache, _PAGE, lambda: queries.list_postings(session, filters))
+    return cached_json(request, session, cache, _PAGE, lambda db: queries.list_postings(db, filters))
 
 
 @router.get("/jobs", response_model=PostingPage, responses=NOT_MODIFIED)
@@ -66,8 +66,8 @@ def get_job(
 ) -> Response:
     """One posting with its description, sanitized."""
 
-    def compute() -> PostingDetailOut:
-        found = queries.get_posting(session, posting_id)
+    def compute(db: Session) -> PostingDetailOut:
+        found = queries.get_posting(db, posting_id)
         if found is None:
             raise ApiError(404, f"No posting has id {posting_id}. Find ids in /api/v1/jobs.")
         detail, description = found

@@ -48,7 +48,14 @@ def salary_statistics(
         include_flagged=include_flagged,
     )
     categories = [c for c in taxonomy if category is None or c.slug == category]
-    return cached_json(request, session, cache, _STATS, lambda: queries.salary_stats(session, scope, categories))
+    return cached_json(
+        request,
+        session,
+        cache,
+        _STATS,
+        lambda db: queries.salary_stats(db, scope, categories),
+        stale_while_refreshing=True,
+    )
 
 
 @router.get("/salaries/{slug}/history", response_model=list[HistoryPointOut], responses=NOT_MODIFIED)
@@ -78,5 +85,6 @@ def salary_history(
         session,
         cache,
         _HISTORY,
-        lambda: queries.salary_history(session, slug, starts, bucket, include_flagged=include_flagged),
+        lambda db: queries.salary_history(db, slug, starts, bucket, include_flagged=include_flagged),
+        stale_while_refreshing=True,
     )

@@ -133,3 +133,23 @@ def test_monthly_history_and_flagged_salaries(db: Engine, client: TestClient) ->
 def test_bad_salary_queries_are_4xx(client: TestClient, url: str, status: int) -> None:
     response = client.get(url)
     assert response.status_code == status, response.text
+
+
+@pytest.mark.parametrize("path", ["/api/v1/salaries", "/api/v1/salaries/data-engineer/history", "/api/v1/categories"])
+def test_after_a_run_lands_aggregates_answer_at_once_with_the_previous_figures_then_the_new(
+    db: Engine, client: TestClient, path: str
+) -> None:
+    for salary in (90_000, 100_000, 110_000, 120_000, 130_000):
+        add_posting(db, annual_usd_mid=float(salary))
+    first = client.get(path)
+    assert first.status_code == 200
+    add_posting(db, annual_usd_mid=500_000.0)  # the data version moves on
+
+    during = client.get(path)  # answered from the previous version while the new one renders
+    assert (during.content, during.headers["etag"]) == (first.content, first.headers["etag"])
+    client.app.state.cache.wait_for_refreshes()  # type: ignore[attr-defined]
+
+    after = client.get(path)
+    assert after.headers["etag"] != first.headers["etag"]
+    assert after.content != first.content
+    assert client.get(path, headers={"If-None-Match": after.headers["etag"]}).status_code == 304
