@@ -69,6 +69,7 @@ class RawPosting:
     tags: tuple[str, ...] = ()
     featured: bool | None = None
     posted_at: str | None = None  # as found: ISO 8601, epoch s/ms, RFC 822, "6d ago"
+    valid_through: str | None = None  # when the source says the posting expires, as found
     description_html: str | None = None
     apply_url: str | None = None
     category_hint: str | None = None  # a board's own category label, if any

@@ -215,3 +215,18 @@ def _make_date(year: int, month: int, day: int) -> datetime | None:
         return datetime(year, month, day, tzinfo=UTC)
     except ValueError:
         return None
+
+
+def parse_valid_through(text: str | None, *, now: datetime) -> datetime | None:
+    """When a posting stops being valid, as an aware UTC datetime; a bare date is valid through its whole day.
+
+    >>> now = datetime(2026, 11, 29, 12, 0, tzinfo=UTC)
+    >>> parse_valid_through("2026-08-01", now=now)
+    datetime.datetime(2026, 8, 2, 0, 0, tzinfo=datetime.timezone.utc)
+    >>> parse_valid_through("Wed, 21 Oct 2026 14:02:11 +0000", now=now)
+    datetime.datetime(2026, 10, 21, 14, 2, 11, tzinfo=datetime.timezone.utc)
+    """
+    moment = parse_posted_at(text, now=now)
+    if moment is not None and text is not None and len(text.strip()) == 10 and moment.time() == datetime.min.time():
+        return moment + timedelta(days=1)
+    return moment

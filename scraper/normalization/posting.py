@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from models.records import Flag, NormalizedPosting, RawPosting, Salary
 from scraper.errors import ScraperError
 from scraper.normalization.currency import Rates, annualize, load_rates
-from scraper.normalization.dates import parse_posted_at
+from scraper.normalization.dates import parse_posted_at, parse_valid_through
 from scraper.normalization.employment import parse_employment_types
 from scraper.normalization.location import parse_location
 from scraper.normalization.salary import parse_salary
@@ -29,7 +29,8 @@ FALLBACK_CATEGORY = "other"
 
 
 class RejectedPosting(ScraperError):
-    """A record that cannot be a posting at all (no title, no URL); counted by `reason`, never stored."""
+    """A record that cannot be an open posting (no title, no URL, expired by its own date); counted by
+    `reason` in the run record, never stored."""
 
     def __init__(self, reason: str, message: str) -> None:
         super().__init__(message)
@@ -51,6 +52,11 @@ def normalize_posting(raw: RawPosting, context: NormalizationContext) -> Normali
     url = clean_text(raw.url)
     if url is None:
         raise RejectedPosting("no_url", f"{raw.source}: {title_raw!r} has no URL")
+    seen_at = raw.fetched_at or context.now
+    valid_through = parse_valid_through(raw.valid_through, now=seen_at)
+    if valid_through is not None and valid_through <= seen_at:
+        # The source says it has ended (JSON-LD validThrough, a feed's expires_at: FORMATS.md 7, 8a); unseen, it closes.
+        raise RejectedPosting("expired", f"{raw.source}: {title_raw!r} expired on {valid_through:%Y-%m-%d %H:%M} UTC")
     title = clean_title(title_raw) or title_raw
     company = clean_text(raw.company)
     category = classify_title(title, rules=context.rules).slug
@@ -60,7 +66,7 @@ def normalize_posting(raw: RawPosting, context: NormalizationContext) -> Normali
     location = parse_location([t for t in (clean_text(x) for x in raw.locations) if t], remote_hint=raw.remote)
     seniority, _basis = parse_seniority(clean_text(raw.seniority), title_raw)
     salary = _salary(raw, context.rates)
-    posted_at = parse_posted_at(raw.posted_at, now=raw.fetched_at or context.now)
+    posted_at = parse_posted_at(raw.posted_at, now=seen_at)
     flags: list[Flag] = []
     if salary is not None:
         flags.extend(salary_flags(salary, context.rates))

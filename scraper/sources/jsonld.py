@@ -10,7 +10,6 @@ import json
 import logging
 import re
 from collections.abc import Iterator, Mapping
-from datetime import UTC, datetime, time
 from typing import Any, ClassVar
 from urllib.parse import urljoin, urlsplit
 
@@ -96,10 +95,7 @@ def parse_jsonld_page(page: Page, source: str) -> Iterator[RawPosting | ParseErr
             yield ParseError(f"JSON-LD block is not JSON: {exc}", url=page.url)
     ids = _ids(blocks)
     canonical = _canonical(soup, page)
-    fetched = page.fetched_at
     for posting in _job_postings(blocks, 0):
-        if _expired(posting.get("validThrough"), fetched):
-            continue
         yield _raw_posting(posting, ids, canonical, page, source)
 
 
@@ -264,6 +260,7 @@ def _raw_posting(
         tags=_skills(posting.get("skills")),
         featured=None,
         posted_at=_string(posting.get("datePosted")),
+        valid_through=_string(posting.get("validThrough")),
         description_html=unescape_html(_string(posting.get("description"))),
         category_hint=_joined(posting.get("occupationalCategory")),
         fetched_at=page.fetched_at,
@@ -356,20 +353,3 @@ def _skills(value: object) -> tuple[str, ...]:
     else:
         return ()
     return tuple(dict.fromkeys(item.strip() for item in values if item.strip()))
-
-
-def _expired(valid_through: object, fetched_at: datetime) -> bool:
-    """True when `validThrough` is a readable date before the fetch (FORMATS.md section 7: reject it as expired)."""
-    text = _string(valid_through)
-    if text is None:
-        return False
-    try:
-        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        return False
-    if len(text) == 10:  # a bare date is valid through the end of that day
-        moment = datetime.combine(moment.date(), time.max)
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    reference = fetched_at if fetched_at.tzinfo else fetched_at.replace(tzinfo=UTC)
-    return moment < reference

@@ -1,7 +1,7 @@
 """rss: RSS 2.0 and Atom job feeds, We Work Remotely style (FORMATS.md section 8a).
 
 Parses with defusedxml (no entity expansion, no external resources) and extracts strings as found;
-it never interprets locations, types or dates beyond dropping items whose own `expires_at` has passed.
+it never interprets locations, types or dates (an item's `expires_at` is kept as `valid_through`).
 """
 
 from __future__ import annotations
@@ -10,8 +10,6 @@ import copy
 import logging
 import re
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
 from typing import ClassVar
 from urllib.parse import urlsplit
 from xml.etree.ElementTree import Element, tostring
@@ -80,8 +78,6 @@ def parse_feed(
         raise ParseError("the feed has no items", url=page.url)
     for item in items:
         fields = read(item)
-        if _expired(fields.get("expires_at"), page.fetched_at):
-            continue
         yield _raw_posting(fields, item, page, source, title_separator, remote)
 
 
@@ -179,6 +175,7 @@ def _raw_posting(
         tags=split_skills(fields.get("skills", "")),
         featured=None,
         posted_at=fields.get("pubDate") or fields.get("date"),
+        valid_through=fields.get("expires_at"),
         description_html=unescape_html(fields.get("description")),
         category_hint=fields.get("category"),
         fetched_at=page.fetched_at,
@@ -207,17 +204,3 @@ def _is_web_url(value: str | None) -> bool:
         return False
     parts = urlsplit(value.strip())
     return parts.scheme in {"http", "https"} and bool(parts.hostname)
-
-
-def _expired(expires_at: str | None, fetched_at: datetime) -> bool:
-    """True when the item's own RFC-822 `expires_at` is before the fetch (FORMATS.md section 8a: drop it)."""
-    if not expires_at:
-        return False
-    try:
-        moment = parsedate_to_datetime(expires_at)
-    except (TypeError, ValueError, IndexError):
-        return False
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    reference = fetched_at if fetched_at.tzinfo else fetched_at.replace(tzinfo=UTC)
-    return moment < reference

@@ -109,14 +109,16 @@ def test_dry_run_prints_one_record_per_line_and_stores_nothing(tmp_path: Path, f
     assert ranking["category"] == "machine-learning-engineer"
     assert ranking["location"]["countries"] == ["US"]
 
-    # the feed's Brightloom item expired on 2026-10-21 (its <expires_at>), so it is not offered as open
+    # the feed's Brightloom item expired on 2026-10-21 (its <expires_at>): rejected as expired, not offered
     assert [title for source, title in by_title if source == "wwr"] == ["Support Specialist: Tier 2"]
     support = by_title[("wwr", "Support Specialist: Tier 2")]
     assert support["company"] == "Cask & Co"
     assert support["location"]["remote"] == "remote"
 
-    # the summary goes to stderr, never mixed into the JSON lines
+    # the summary goes to stderr, never mixed into the JSON lines; the expired item is counted as rejected
     assert "aijobs: succeeded" in result.stderr
+    [wwr_summary] = [line for line in result.stderr.splitlines() if "wwr: succeeded" in line]
+    assert "postings=1 " in wwr_summary and "rejected=1 " in wwr_summary
     assert "3 source(s) run, 0 failed" in result.stderr
 
 

@@ -145,3 +145,27 @@ def test_fingerprint_ignores_case_accents_and_punctuation() -> None:
         "ZURICH AI AG.", "ml engineer", "zurich ch"
     )
     assert fingerprint("Acme", "ML Engineer", "Berlin") != fingerprint("Acme", "ML Engineer", "Paris")
+
+
+@pytest.mark.parametrize(
+    ("valid_through", "fetched_at", "expired"),
+    [
+        ("2026-08-01", datetime(2026, 8, 1, 23, 0, tzinfo=UTC), False),  # a bare date runs through its day
+        ("2026-08-01", datetime(2026, 8, 2, 0, 1, tzinfo=UTC), True),
+        ("Wed, 02 Sep 2026 07:00:00 +0000", NOW, True),
+        ("2026-11-10T23:59:00+02:00", NOW, True),
+        ("2027-01-31", NOW, False),
+        ("until filled", NOW, False),  # unreadable: unknown, so not expired
+    ],
+    ids=str,
+)
+def test_a_posting_past_its_own_valid_through_is_rejected_as_expired(
+    context: NormalizationContext, valid_through: str, fetched_at: datetime, expired: bool
+) -> None:
+    posting = raw(valid_through=valid_through, fetched_at=fetched_at)
+    if expired:
+        with pytest.raises(RejectedPosting) as caught:
+            normalize_posting(posting, context)
+        assert caught.value.reason == "expired"
+    else:
+        assert normalize_posting(posting, context).title == "Data Engineer"

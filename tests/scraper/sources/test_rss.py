@@ -57,6 +57,7 @@ def test_wwr_feed_golden() -> None:
             employment_type="Full-Time",
             tags=("Go", "PostgreSQL", "Kafka"),
             posted_at="Mon, 21 Sep 2026 14:02:11 +0000",
+            valid_through="Wed, 21 Oct 2026 14:02:11 +0000",
             # entity-escaped in the XML: one level undone by the parser leaves HTML whose &amp; is a literal "&"
             description_html="<p>Salary: $140k–$170k. Build event pipelines &amp; APIs.</p>",
             category_hint="Back-End Programming",
@@ -102,7 +103,15 @@ def test_wwr_quirks_golden() -> None:
             posted_at="Tue, 22 Sep 2026 07:00:00 +0000",
             description_html="<p>CDATA &amp; HTML</p>",
         ),
-        # "Oldco: Expired Role" expired on 2 Sep 2026: dropped, not counted as an error
+        raw(
+            external_id="https://weworkremotely.com/remote-jobs/oldco-expired-role",
+            url="https://weworkremotely.com/remote-jobs/oldco-expired-role",
+            title="Expired Role",
+            company="Oldco",
+            posted_at="Mon, 03 Aug 2026 07:00:00 +0000",
+            valid_through="Wed, 02 Sep 2026 07:00:00 +0000",  # the normalizer rejects it as expired, counted
+            description_html="old",
+        ),
         "feed item 'Linkless: No Web Link' has no http(s) link",
     ]
 
