@@ -272,12 +272,19 @@ def _newest_first(query: Select[Any], cursor: str | None) -> Select[Any]:
 
 
 def list_postings(
-    session: Session, filters: PostingFilters, *, flagged_only: bool = False, flag_code: str | None = None
+    session: Session,
+    filters: PostingFilters,
+    *,
+    flagged_only: bool = False,
+    flag_code: str | None = None,
+    salary_flagged_only: bool = False,
 ) -> PostingPage:
     """A page of jobs newest first (keyset: stable while new postings arrive). InvalidCursor on a bad cursor."""
     conditions = posting_conditions(session, filters)
     if flagged_only:
         conditions.append(Posting.flagged.is_(True))
+    if salary_flagged_only:
+        conditions.append(Posting.salary_flagged.is_(True))
     if flag_code is not None:
         conditions.append(_flag_code(session, flag_code))
     query = _newest_first(select(*_POSTING_COLUMNS).where(*conditions), filters.cursor).limit(filters.limit + 1)
@@ -747,11 +754,10 @@ def posting_listings(session: Session, posting_id: int) -> list[Listing]:
     ]
 
 
-def count_flagged(session: Session) -> int:
-    """Open jobs carrying at least one validation flag (the outliers page lists them)."""
-    query = select(func.count()).where(
-        Posting.flagged.is_(True), Posting.closed_at.is_(None), Posting.duplicate_of.is_(None)
-    )
+def count_flagged(session: Session, *, salary_only: bool = False) -> int:
+    """Open jobs carrying at least one validation flag (with `salary_only`, a `salary_` one)."""
+    flagged = Posting.salary_flagged if salary_only else Posting.flagged
+    query = select(func.count()).where(flagged.is_(True), Posting.closed_at.is_(None), Posting.duplicate_of.is_(None))
     return int(session.execute(query).scalar_one())
 
 

@@ -314,7 +314,9 @@ def category_page(session: Session, taxonomy: Sequence[Category], category: Cate
 # ---------------------------------------------------------------------------------------------- outliers
 
 
-def outliers_page(session: Session, taxonomy: Sequence[Category], cursor: str) -> str:
+def outliers_page(session: Session, taxonomy: Sequence[Category], cursor: str, *, every_finding: bool = False) -> str:
+    """Postings whose salary was kept out of the statistics, and why; with `every_finding`, every flagged posting
+    (a missing company, a date in the future...)."""
     errors = []
     filters = PostingFilters(limit=PAGE_SIZE, include_closed=False)
     if cursor:
@@ -323,15 +325,18 @@ def outliers_page(session: Session, taxonomy: Sequence[Category], cursor: str) -
             filters = filters.model_copy(update={"cursor": cursor})
         except InvalidCursor:
             errors.append("That page link is no longer valid; showing the newest outliers.")
-    page = queries.list_postings(session, filters, flagged_only=True)
+    page = queries.list_postings(session, filters, flagged_only=True, salary_flagged_only=not every_finding)
+    show = {"show": "all"} if every_finding else {}
     return render(
         "outliers.html",
         title="Outliers",
         nav="outliers",
         jobs=job_rows(page.items, _names(taxonomy)),
         errors=errors,
-        next_link="?" + urlencode({"cursor": page.next_cursor}) if page.next_cursor else None,
-        first_link="/outliers" if filters.cursor else None,
+        next_link="?" + urlencode({**show, "cursor": page.next_cursor}) if page.next_cursor else None,
+        first_link=("/outliers?show=all" if every_finding else "/outliers") if filters.cursor else None,
+        every_finding=every_finding,
+        salary_flagged=queries.count_flagged(session, salary_only=True),
         flagged=queries.count_flagged(session),
     )
 

@@ -93,9 +93,10 @@ def category(request: Request, slug: str, session: SessionDep, cache: CacheDep, 
 
 @router.get("/outliers")
 def outliers(request: Request, session: SessionDep, cache: CacheDep, taxonomy: TaxonomyDep) -> Response:
-    """Flagged postings with the reason in words."""
+    """Postings whose salary was kept out of the statistics, with the reason in words (`?show=all`: every finding)."""
     cursor = request.query_params.get("cursor", "")[:200]
-    return _page(request, session, cache, lambda db: pages.outliers_page(db, taxonomy, cursor))
+    every = request.query_params.get("show") == "all"
+    return _page(request, session, cache, lambda db: pages.outliers_page(db, taxonomy, cursor, every_finding=every))
 
 
 @router.get("/jobs/{posting_id}")

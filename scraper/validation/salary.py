@@ -137,11 +137,17 @@ def _article(word: str) -> str:
 
 
 def _amount(value: float) -> str:
-    """A figure as a person reads it: "1.1 billion", "5.2 million", "150,000", "45.5"."""
+    """A figure as a person reads it: "1.1 billion", "5.2 million", "150,000", "45.5".
+
+    The unit is chosen after rounding, so 999,999,999 reads "1.0 billion", not "1000.0 million".
+
+    >>> _amount(999_999_999), _amount(999_960), _amount(5_200_000)
+    ('1.0 billion', '1.0 million', '5.2 million')
+    """
     magnitude = abs(value)
-    if magnitude >= 1e9:
+    if round(magnitude / 1e6, 1) >= 1000:
         return f"{value / 1e9:.1f} billion"
-    if magnitude >= 1e6:
+    if round(magnitude / 1e6, 1) >= 1:
         return f"{value / 1e6:.1f} million"
     if value == int(value):
         return f"{int(value):,}"

@@ -196,6 +196,24 @@ def test_outliers_page_gives_the_reason_in_words(db: Engine, client: TestClient)
     assert reason.startswith("Implausible salary. annual maximum") and HOSTILE in reason
 
 
+def test_outliers_page_lists_salaries_kept_out_and_every_finding_on_request(db: Engine, client: TestClient) -> None:
+    ids = seed(db)
+    nameless = add_posting(
+        db,
+        title="Nameless Employer Role",
+        company=None,
+        flagged=True,
+        flags=[{"code": "company_missing", "message": "the posting names no company"}],
+    )
+    salaries_only = page(client, "/outliers")
+    assert [a.get("href") for a in salaries_only.xpath("//a[@class='job-title']")] == [f"/jobs/{ids['hostile']}"]
+    assert "1 open posting state a salary that was kept out" in salaries_only.text_content()
+    every = page(client, "/outliers?show=all")
+    hrefs = [a.get("href") for a in every.xpath("//a[@class='job-title']")]
+    assert sorted(hrefs) == sorted([f"/jobs/{ids['hostile']}", f"/jobs/{nameless}"])
+    assert "Company missing." in every.text_content()
+
+
 def test_job_page_shows_fields_beside_raw_values_sources_and_history(db: Engine, client: TestClient) -> None:
     ids = seed(db)
     copy = add_posting(db, source="beta", title=HOSTILE, duplicate_of=ids["hostile"])
