@@ -28,6 +28,7 @@ from scraper.normalization.posting import NormalizationContext, RejectedPosting,
 from scraper.sources import build_source
 from scraper.storage import postings as posting_store
 from scraper.storage import runs as run_store
+from scraper.storage.outliers import recompute_outliers
 from scraper.storage.runs import RunCounts
 
 log = logging.getLogger(__name__)
@@ -228,7 +229,7 @@ def run_source(
             engine, config.name, collector.seen, run_id=run_id, now=started, misses_to_close=misses_to_close
         )
     if categories or collector.counts.closed:
-        posting_store.recompute_outliers(engine, categories or _all_categories())
+        recompute_outliers(engine, categories or _all_categories())
     if status is not RunStatus.FAILED or collector.pages_ok:
         run_store.save_validators(engine, config.name, validators.as_dict())
     run_store.finish_run(

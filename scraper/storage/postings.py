@@ -1,4 +1,4 @@
-"""Posting writes: batched upsert with change history, closing what disappeared, cross-source dedup, outlier flags.
+"""Posting writes: batched upsert with change history, closing what disappeared, cross-source dedup.
 
 Takes NormalizedPosting values and the clock from the caller; never fetches, parses or normalizes.
 """
@@ -8,7 +8,6 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import statistics
 from collections import Counter, defaultdict
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -42,12 +41,10 @@ from models.enums import ChangeField
 from models.records import NormalizedPosting, Salary
 from models.tables import Posting, PostingChange, Source, UTCDateTime
 from scraper.storage._transaction import is_postgres, postings_transaction
+from scraper.validation.outliers import OUTLIER_CODE
 
 T = TypeVar("T")
 
-OUTLIER_CODE = "salary_outlier"
-# Below this many salaries a category has no distribution worth judging against.
-OUTLIER_MIN_SAMPLES = 20
 # Keeps every IN (...) list well under SQLite's and psycopg's parameter limits.
 CHUNK = 900
 
@@ -204,7 +201,7 @@ def upsert_postings(
                 continue
             posting_id = old_row["id"]
             row["flags"] = _keep_outlier_flag(old_row, row)
-            row["salary_flagged"], row["flagged"] = _flag_state(row["flags"])
+            row["salary_flagged"], row["flagged"] = flag_state(row["flags"])
             changes.extend(_field_changes(posting_id, old_row, row, run_id=run_id, now=now))
             closed_at = stored[external_id].closed_at
             if closed_at is not None:
@@ -304,7 +301,7 @@ def posting_row(posting: NormalizedPosting, now: datetime) -> dict[str, Any]:
     salary = posting.salary
     location = posting.location
     flags = [{"code": clean_text(flag.code), "message": clean_text(flag.message)} for flag in posting.flags]
-    salary_flagged, flagged = _flag_state(flags)
+    salary_flagged, flagged = flag_state(flags)
     row: dict[str, Any] = {
         "external_id": clean_text(posting.external_id),
         "url": clean_text(posting.url),
@@ -388,7 +385,7 @@ def _require_aware(now: datetime) -> None:
         raise ValueError(f"naive datetime {now!r}: pass an aware UTC time")
 
 
-def _flag_state(flags: Sequence[dict[str, str]]) -> tuple[bool, bool]:
+def flag_state(flags: Sequence[dict[str, str]]) -> tuple[bool, bool]:
     return any(flag["code"].startswith("salary_") for flag in flags), bool(flags)
 
 
@@ -837,64 +834,3 @@ def close_missing(
                 _add_keys(found._asdict(), fingerprints, urls)
             repoint_duplicates(connection, fingerprints, urls, {found.id for found in closing})
     return len(closing)
-
-
-# ------------------------------------------------------------------------------------------------ outliers
-
-
-def recompute_outliers(engine: Engine, categories: Collection[str]) -> int:
-    """Set `salary_outlier` where a posting's salary is an outlier within its category's open postings and
-    clear it where it no longer is; returns the number of postings whose flags changed.
-
-    The distribution is the open postings' `annual_usd_mid` without any other `salary_` flag (an
-    implausible salary must not widen it); a category with too few samples flags nothing.
-    """
-    from scraper.validation.outliers import outlier_flag, outlier_ids
-
-    changed = 0
-    for category in sorted(set(categories)):
-        with postings_transaction(engine) as connection:
-            query = select(Posting.id, Posting.annual_usd_mid, Posting.flags).where(
-                Posting.category == category, Posting.closed_at.is_(None), Posting.annual_usd_mid.is_not(None)
-            )
-            found = [
-                (posting_id, float(mid), list(flags or [])) for posting_id, mid, flags in connection.execute(query)
-            ]
-            values = {
-                posting_id: mid
-                for posting_id, mid, flags in found
-                if not any(flag["code"].startswith("salary_") and flag["code"] != OUTLIER_CODE for flag in flags)
-            }
-            outliers = outlier_ids(values, min_samples=OUTLIER_MIN_SAMPLES)
-            median = statistics.median(values.values()) if values else 0.0
-            updates = []
-            for posting_id, mid, flags in found:
-                has_flag = any(flag["code"] == OUTLIER_CODE for flag in flags)
-                if has_flag == (posting_id in outliers):
-                    continue
-                kept = [flag for flag in flags if flag["code"] != OUTLIER_CODE]
-                if not has_flag:
-                    flag = outlier_flag(mid, median)
-                    kept.append({"code": flag.code, "message": flag.message})
-                salary_flagged, flagged = _flag_state(kept)
-                updates.append(
-                    {
-                        "posting_id": posting_id,
-                        "new_flags": kept,
-                        "new_salary_flagged": salary_flagged,
-                        "new_flagged": flagged,
-                    }
-                )
-            if updates:
-                statement = (
-                    update(Posting)
-                    .where(Posting.id == bindparam("posting_id"))
-                    .values(
-                        flags=bindparam("new_flags", type_=Posting.__table__.c.flags.type),
-                        salary_flagged=bindparam("new_salary_flagged"),
-                        flagged=bindparam("new_flagged"),
-                    )
-                )
-                connection.execute(statement, updates, execution_options={"synchronize_session": False})
-            changed += len(updates)
-    return changed

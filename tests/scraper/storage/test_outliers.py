@@ -9,7 +9,8 @@ from typing import Any
 from sqlalchemy import Engine
 
 from models.records import Flag, NormalizedPosting
-from scraper.storage.postings import close_missing, recompute_outliers, upsert_postings
+from scraper.storage.outliers import recompute_outliers
+from scraper.storage.postings import close_missing, upsert_postings
 
 T0 = datetime(2026, 12, 1, 10, 0, tzinfo=UTC)
 HOUR = timedelta(hours=1)
