@@ -345,6 +345,8 @@ def cmd_rates_update(args: argparse.Namespace, settings: Settings) -> int:
             rates = update_rates(fetcher, DEFAULT_RATES_PATH)
     except ScraperError as exc:
         raise UsageError(f"could not update the rate table: {exc}") from None
+    except OSError as exc:  # a read-only install, a full disk
+        raise UsageError(f"could not write the rate table {DEFAULT_RATES_PATH}: {exc.strerror or exc}") from None
     print(f"rates of {rates.date} written to {DEFAULT_RATES_PATH}", file=sys.stderr)
     return 0
 
