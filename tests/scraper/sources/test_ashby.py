@@ -20,6 +20,7 @@ from scraper.config import SourceConfig
 from scraper.errors import ParseError, SourceConfigError
 from scraper.fetching import Fetcher, FetchPolicy, Page
 from scraper.sources.ashby import AshbySource
+from tests.scraper.sources._json_strategies import json_values
 
 FIXTURES = Path(__file__).parents[2] / "fixtures" / "sources" / "ashby"
 FETCHED_AT = datetime(2026, 9, 21, 12, 0, tzinfo=UTC)
@@ -295,14 +296,7 @@ KEYS = [
     "compensation", "compensationTierSummary", "compensationTiers", "summaryComponents", "components",
     "compensationType", "interval", "currencyCode", "minValue", "maxValue",
 ]  # fmt: skip
-SCALARS = st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20)
-JSON_VALUES = st.recursive(
-    SCALARS | st.sampled_from(["Salary", "2 WEEK", "1 YEAR", "NONE", "0 HOUR"]),
-    lambda inner: (
-        st.lists(inner, max_size=3) | st.dictionaries(st.sampled_from(KEYS) | st.text(max_size=4), inner, max_size=4)
-    ),
-    max_leaves=12,
-)
+JSON_VALUES = json_values(KEYS, ["Salary", "2 WEEK", "1 YEAR", "NONE", "0 HOUR"])
 
 
 @settings(max_examples=200, deadline=None)

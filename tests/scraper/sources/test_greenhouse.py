@@ -20,6 +20,7 @@ from scraper.config import SourceConfig
 from scraper.errors import HTTPStatusError, ParseError, SourceConfigError
 from scraper.fetching import Fetcher, FetchPolicy, Page
 from scraper.sources.greenhouse import GreenhouseSource
+from tests.scraper.sources._json_strategies import json_values
 
 FIXTURES = Path(__file__).parents[2] / "fixtures" / "sources" / "greenhouse"
 FETCHED_AT = datetime(2026, 9, 21, 12, 0, tzinfo=UTC)
@@ -340,14 +341,7 @@ KEYS = [
     "metadata", "content", "pay_input_ranges", "name", "value", "value_type", "min_cents", "max_cents",
     "currency_type", "unit", "min_value", "max_value", "amount",
 ]  # fmt: skip
-SCALARS = st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20)
-JSON_VALUES = st.recursive(
-    SCALARS | st.sampled_from(["currency_range", "currency", "Pay Frequency", "Hourly", "&lt;p&gt;"]),
-    lambda inner: (
-        st.lists(inner, max_size=3) | st.dictionaries(st.sampled_from(KEYS) | st.text(max_size=4), inner, max_size=4)
-    ),
-    max_leaves=12,
-)
+JSON_VALUES = json_values(KEYS, ["currency_range", "currency", "Pay Frequency", "Hourly", "&lt;p&gt;"])
 
 
 @settings(max_examples=200, deadline=None)

@@ -21,6 +21,7 @@ from scraper.config import SourceConfig
 from scraper.errors import ParseError, SourceConfigError
 from scraper.fetching import Fetcher, FetchPolicy, Page
 from scraper.sources.lever import LeverSource
+from tests.scraper.sources._json_strategies import json_values
 
 FIXTURES = Path(__file__).parents[2] / "fixtures" / "sources" / "lever"
 FETCHED_AT = datetime(2026, 9, 21, 12, 0, tzinfo=UTC)
@@ -351,14 +352,7 @@ KEYS = [
     "workplaceType", "createdAt", "description", "descriptionPlain", "lists", "content", "additional",
     "hostedUrl", "applyUrl", "salaryRange", "currency", "interval", "min", "max", "salaryDescriptionPlain",
 ]  # fmt: skip
-SCALARS = st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20)
-JSON_VALUES = st.recursive(
-    SCALARS | st.sampled_from(["per-hour-wage", "per-year-salary", "/relative", "javascript:alert(1)"]),
-    lambda inner: (
-        st.lists(inner, max_size=3) | st.dictionaries(st.sampled_from(KEYS) | st.text(max_size=4), inner, max_size=4)
-    ),
-    max_leaves=12,
-)
+JSON_VALUES = json_values(KEYS, ["per-hour-wage", "per-year-salary", "/relative", "javascript:alert(1)"])
 
 
 @settings(max_examples=200, deadline=None)
