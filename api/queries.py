@@ -36,6 +36,7 @@ from sqlalchemy.orm import Session, aliased
 from api.cache import DataVersion
 from api.cursor import decode_cursor, encode_cursor
 from models.enums import EmploymentType, Seniority
+from models.interval import format_interval
 from models.schemas import (
     CategoryOut,
     CategorySalaryOut,
@@ -604,18 +605,6 @@ def list_categories(session: Session, categories: Sequence[Category]) -> list[Ca
 
 
 # ---------------------------------------------------------------------------------------------- sources
-
-
-def format_interval(seconds: int) -> str:
-    """The sources file's spelling of an interval.
-
-    >>> format_interval(900), format_interval(7200), format_interval(86400), format_interval(90)
-    ('15m', '2h', '1d', '90s')
-    """
-    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
-        if seconds and seconds % size == 0:
-            return f"{seconds // size}{unit}"
-    return f"{seconds}s"
 
 
 def list_sources(session: Session) -> list[SourceOut]:

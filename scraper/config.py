@@ -12,12 +12,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from models.interval import UNIT_SECONDS, format_interval
 from scraper.errors import SourceConfigError
 
 BUNDLED_SOURCES = Path(__file__).parent / "data" / "sources.toml"
 NAME_RE = re.compile(r"^[a-z0-9-]+$")
 INTERVAL_RE = re.compile(r"^\s*(\d+)\s*([smhd])\s*$")
-UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 # Network numbers a source may set for itself (FetchPolicy fields), e.g. a slower pace for a fragile board.
 POLICY_OPTIONS: dict[str, type[int] | type[float]] = {
     "min_delay_seconds": float,
@@ -56,13 +56,6 @@ def parse_interval(text: str) -> int:
     if not match or int(match.group(1)) == 0:
         raise ValueError(f"interval {text!r} is not a positive number followed by s, m, h or d (e.g. 15m, 2h, 1d)")
     return int(match.group(1)) * UNIT_SECONDS[match.group(2)]
-
-
-def format_interval(seconds: int) -> str:
-    for unit in ("d", "h", "m"):
-        if seconds % UNIT_SECONDS[unit] == 0:
-            return f"{seconds // UNIT_SECONDS[unit]}{unit}"
-    return f"{seconds}s"
 
 
 def resolve_sources_path(configured: Path | None, cwd: Path | None = None) -> Path:
