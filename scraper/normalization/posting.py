@@ -20,6 +20,7 @@ from scraper.normalization.employment import parse_employment_types
 from scraper.normalization.location import parse_location
 from scraper.normalization.salary import parse_salary
 from scraper.normalization.seniority import parse_seniority
+from scraper.normalization.stated import read_stated_salary
 from scraper.normalization.text import clean_text, sanitize_html
 from scraper.normalization.title import TitleRules, classify_title, clean_title, load_title_rules
 from scraper.validation.posting import posting_flags
@@ -96,7 +97,11 @@ def normalize_posting(raw: RawPosting, context: NormalizationContext) -> Normali
 
 
 def _salary(raw: RawPosting, rates: Rates) -> Salary | None:
-    salary = raw.salary if raw.salary is not None else parse_salary(clean_text(raw.salary_text))
+    salary = (
+        raw.salary
+        or read_stated_salary(raw.salary_format, raw.salary_data)
+        or parse_salary(clean_text(raw.salary_text))
+    )
     if salary is None:
         return None
     low, high = annualize(salary, rates)
