@@ -65,7 +65,6 @@ class RawPosting:
     employment_type: str | None = None  # as printed, may name several ("Full Time Freelance Contract")
     seniority: str | None = None  # a stated level ("Senior-level / Expert"); None when the source has none
     salary_text: str | None = None  # free-text salary as printed
-    salary: Salary | None = None  # deprecated: adapters move to salary_format/salary_data (normalization reads them)
     salary_format: str | None = None  # the shape of salary_data: "greenhouse", "lever", "ashby", "amounts", ...
     salary_data: Any = None  # a structured salary exactly as the API states it (JSON as found)
     tags: tuple[str, ...] = ()

@@ -30,6 +30,7 @@ from scraper.storage import postings as posting_store
 from scraper.storage import runs as run_store
 from scraper.storage.outliers import recompute_outliers
 from scraper.storage.runs import RunCounts
+from scraper.validation.posting import validate_posting
 
 log = logging.getLogger(__name__)
 
@@ -99,7 +100,7 @@ def iter_postings(
                 log.warning("%s: skipped a card on %s: %s", config.name, page.url, item)
                 continue
             try:
-                posting = normalize_posting(item, context)
+                posting = validate_posting(normalize_posting(item, context), rates=context.rates, now=context.now)
             except RejectedPosting as rejected:
                 collector.rejected_by_reason[rejected.reason] += 1
                 continue

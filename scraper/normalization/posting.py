@@ -1,4 +1,4 @@
-"""RawPosting -> NormalizedPosting: every field through its normalizer, then validation flags.
+"""RawPosting -> NormalizedPosting: every field through its normalizer; no judgement (scraper/validation flags after).
 
 Pure: the rate table, title rules and the clock come in through a NormalizationContext.
 """
@@ -12,7 +12,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from models.records import Flag, NormalizedPosting, RawPosting, Salary
+from models.records import NormalizedPosting, RawPosting, Salary
 from scraper.errors import ScraperError
 from scraper.normalization.currency import Rates, annualize, load_rates
 from scraper.normalization.dates import parse_posted_at, parse_valid_through
@@ -23,8 +23,6 @@ from scraper.normalization.seniority import parse_seniority
 from scraper.normalization.stated import read_stated_salary
 from scraper.normalization.text import clean_text, sanitize_html
 from scraper.normalization.title import TitleRules, classify_title, clean_title, load_title_rules
-from scraper.validation.posting import posting_flags
-from scraper.validation.salary import salary_flags
 
 FALLBACK_CATEGORY = "other"
 
@@ -68,10 +66,6 @@ def normalize_posting(raw: RawPosting, context: NormalizationContext) -> Normali
     seniority, _basis = parse_seniority(clean_text(raw.seniority), title_raw)
     salary = _salary(raw, context.rates)
     posted_at = parse_posted_at(raw.posted_at, now=seen_at)
-    flags: list[Flag] = []
-    if salary is not None:
-        flags.extend(salary_flags(salary, context.rates))
-    flags.extend(posting_flags(company=company, posted_at=posted_at, now=context.now))
     external_id = clean_text(raw.external_id) or url
     return NormalizedPosting(
         source=raw.source,
@@ -91,17 +85,12 @@ def normalize_posting(raw: RawPosting, context: NormalizationContext) -> Normali
         description_html=sanitize_html(raw.description_html),
         apply_url=clean_text(raw.apply_url),
         fingerprint=fingerprint(company, title, location.raw),
-        flags=tuple(flags),
         payload=raw.payload,
     )
 
 
 def _salary(raw: RawPosting, rates: Rates) -> Salary | None:
-    salary = (
-        raw.salary
-        or read_stated_salary(raw.salary_format, raw.salary_data)
-        or parse_salary(clean_text(raw.salary_text))
-    )
+    salary = read_stated_salary(raw.salary_format, raw.salary_data) or parse_salary(clean_text(raw.salary_text))
     if salary is None:
         return None
     low, high = annualize(salary, rates)

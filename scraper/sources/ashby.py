@@ -1,6 +1,6 @@
 """Ashby public job-posting API (FORMATS.md section 4): one request per board, every listed job -> RawPosting.
 
-Extracts strings as found; `compensation` is mapped by `scraper.normalization.ats_salary`. No other interpretation.
+Extracts strings and `compensation` as found (normalization/stated/ashby.py reads it). No interpretation.
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ from models.records import RawPosting
 from scraper.config import SourceConfig
 from scraper.errors import ParseError
 from scraper.fetching import Fetcher, Page
-from scraper.normalization.ats_salary import salary_from_ashby
 from scraper.sources._api import (
     absolute_url,
     board_endpoint,
@@ -76,7 +75,6 @@ class AshbySource:
             raise ParseError(f"a job is a JSON {type(job).__name__}, expected an object")
         job_url = absolute_url(text(job, "jobUrl"), page.url)
         compensation = job.get("compensation")
-        salary = salary_from_ashby(compensation)
         return RawPosting(
             source=self.config.name,
             external_id=text(job, "id") or _url_tail(job_url),
@@ -89,9 +87,10 @@ class AshbySource:
             # `workplaceType` first: Ashby sends isRemote=true with workplaceType "Hybrid" (FORMATS.md section 0).
             remote=text(job, "workplaceType") or text(job, "isRemote"),
             employment_type=text(job, "employmentType"),
-            # Only when no Salary component is stated: the summary ("₹20L – ₹30L") is then the only salary given.
-            salary_text=None if salary is not None else _compensation_summary(compensation),
-            salary=salary,
+            # The summary ("₹20L – ₹30L") is read only when no Salary component is stated (normalization decides).
+            salary_text=_compensation_summary(compensation),
+            salary_format="ashby",
+            salary_data=compensation,
             posted_at=text(job, "publishedAt"),  # the last publication; it moves on republish
             description_html=text(job, "descriptionHtml") or html_from_plain(text(job, "descriptionPlain")),
             apply_url=absolute_url(text(job, "applyUrl"), page.url),

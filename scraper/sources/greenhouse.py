@@ -1,6 +1,6 @@
 """Greenhouse job-board API (FORMATS.md section 2): one request per board, every job -> RawPosting.
 
-Extracts strings as found; salary objects are mapped by `scraper.normalization.ats_salary`. No other interpretation.
+Extracts strings and the salary objects as found (normalization/stated/greenhouse.py reads them). No interpretation.
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ from models.records import RawPosting
 from scraper.config import SourceConfig
 from scraper.errors import ParseError
 from scraper.fetching import Fetcher, Page
-from scraper.normalization.ats_salary import salary_from_greenhouse_job
 from scraper.sources._api import (
     absolute_url,
     as_text,
@@ -92,13 +91,20 @@ class GreenhouseSource:
             employment_type=_metadata_text(metadata, EMPLOYMENT_TYPE_FIELDS),
             seniority=_metadata_text(metadata, SENIORITY_FIELDS),
             salary_text=_pay_range_text(description),
-            salary=salary_from_greenhouse_job(job),
+            salary_format="greenhouse",
+            salary_data=_salary_data(job),
             posted_at=text(job, "first_published"),  # `updated_at` moves on every edit: not a posting date
             description_html=description,
             category_hint=_first_name(job.get("departments")),
             fetched_at=page.fetched_at,
             payload=job,
         )
+
+
+def _salary_data(job: dict[str, Any]) -> dict[str, Any] | None:
+    """The job's `pay_input_ranges` and `metadata` (where currency fields live) as found; None when it has neither."""
+    found = {key: job[key] for key in ("pay_input_ranges", "metadata") if job.get(key)}
+    return found or None
 
 
 def _location(value: Any) -> str | None:

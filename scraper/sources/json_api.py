@@ -1,7 +1,7 @@
 """JSON list endpoints (FORMATS.md sections 6a, 6b) read through a field mapping: one request, each item -> RawPosting.
 
 Built-in presets for RemoteOK and Remotive; any other list API is described in the source's options.
-Extracts values as found; plain salary numbers are mapped by `scraper.normalization.ats_salary`.
+Extracts values as found; plain salary numbers go to normalization as format "amounts" (stated/amounts.py).
 """
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ from models.records import RawPosting
 from scraper.config import SourceConfig
 from scraper.errors import ParseError, SourceConfigError
 from scraper.fetching import Fetcher, Page
-from scraper.normalization.ats_salary import salary_from_amounts
 from scraper.sources._api import (
     absolute_url,
     as_text,
@@ -153,14 +152,15 @@ class JsonApiSource:
         if not isinstance(item, dict):
             raise ParseError(f"an item is a JSON {type(item).__name__}, expected an object")
         found = {name: as_text(self._value(item, name), name) for name in TEXT_FIELDS}
-        salary = None
+        salary_data = None
         if "salary_min" in self.fields or "salary_max" in self.fields:
-            salary = salary_from_amounts(
-                self._value(item, "salary_min"),
-                self._value(item, "salary_max"),
-                currency=self.salary_currency,
-                period=self.salary_period,
-            )
+            # The two numbers as found, with what the configuration says they are (the API's documentation).
+            salary_data = {
+                "min": self._value(item, "salary_min"),
+                "max": self._value(item, "salary_max"),
+                "currency": self.salary_currency,
+                "period": self.salary_period.value if self.salary_period is not None else None,
+            }
         return RawPosting(
             source=self.config.name,
             external_id=found["external_id"],
@@ -172,7 +172,8 @@ class JsonApiSource:
             employment_type=found["employment_type"],
             seniority=found["seniority"],
             salary_text=found["salary_text"],
-            salary=salary,
+            salary_format="amounts" if salary_data is not None else None,
+            salary_data=salary_data,
             tags=self._texts(item, "tags"),
             posted_at=found["posted_at"],
             description_html=found["description_html"],

@@ -1,6 +1,6 @@
 """jsonld: any page carrying schema.org JobPosting JSON-LD, tolerant of the malformed variants of FORMATS.md section 7.
 
-Extracts fields as found; the one mapping it does is a stated `baseSalary` into `Salary` (normalization.schema_org).
+Extracts fields as found, `baseSalary` included (normalization/stated/schema_org.py reads it).
 It does not interpret dates, locations or employment types. `fetch` may follow detail links from a listing page.
 """
 
@@ -20,7 +20,6 @@ from models.records import RawPosting
 from scraper.config import SourceConfig
 from scraper.errors import ParseError, SourceConfigError
 from scraper.fetching import Fetcher, Page
-from scraper.normalization.schema_org import salary_from_schema_org
 from scraper.sources._markup import unescape_html
 
 logger = logging.getLogger(__name__)
@@ -244,7 +243,6 @@ def _raw_posting(
     url_value = _string(posting.get("url"))
     url = urljoin(page.url, url_value) if url_value else canonical
     base_salary = posting.get("baseSalary")
-    salary = salary_from_schema_org(base_salary, currency=_string(posting.get("salaryCurrency")))
     return RawPosting(
         source=source,
         external_id=_identifier(posting.get("identifier")) or url,
@@ -255,8 +253,9 @@ def _raw_posting(
         remote=_joined(posting.get("jobLocationType")),
         employment_type=_joined(posting.get("employmentType")),
         seniority=_string(posting.get("experienceRequirements")),
-        salary_text=_salary_text(base_salary) if salary is None else None,
-        salary=salary,
+        salary_text=_salary_text(base_salary),
+        salary_format="schema_org" if base_salary is not None else None,
+        salary_data=_salary_data(posting),
         tags=_skills(posting.get("skills")),
         featured=None,
         posted_at=_string(posting.get("datePosted")),
@@ -333,6 +332,13 @@ def _address(address: object) -> str | None:
         if text:
             parts.append(text)
     return ", ".join(parts) or _string(address.get("name"))
+
+
+def _salary_data(posting: Mapping[str, Any]) -> dict[str, Any] | None:
+    """`baseSalary` and the top-level `salaryCurrency` as found (normalization/stated/schema_org.py reads them)."""
+    if posting.get("baseSalary") is None:
+        return None
+    return {key: posting[key] for key in ("baseSalary", "salaryCurrency") if key in posting}
 
 
 def _salary_text(base_salary: object) -> str | None:

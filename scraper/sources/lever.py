@@ -1,6 +1,6 @@
 """Lever postings API (FORMATS.md section 3): skip/limit pages of a bare JSON array, every posting -> RawPosting.
 
-Extracts strings as found; `salaryRange` is mapped by `scraper.normalization.ats_salary`. No other interpretation.
+Extracts strings and `salaryRange` as found (normalization/stated/lever.py reads it). No interpretation.
 """
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ from models.records import RawPosting
 from scraper.config import SourceConfig
 from scraper.errors import ParseError
 from scraper.fetching import Fetcher, Page
-from scraper.normalization.ats_salary import salary_from_lever
 from scraper.sources._api import (
     absolute_url,
     board_endpoint,
@@ -128,7 +127,8 @@ class LeverSource:
             employment_type=text(categories, "commitment"),
             seniority=text(categories, "level"),
             salary_text=text(posting, "salaryDescriptionPlain"),
-            salary=salary_from_lever(posting.get("salaryRange")),
+            salary_format="lever",
+            salary_data=posting.get("salaryRange"),
             posted_at=text(posting, "createdAt"),  # epoch milliseconds
             description_html=_description(posting),
             apply_url=absolute_url(text(posting, "applyUrl"), page.url),

@@ -1,19 +1,36 @@
-"""Posting-level findings (no company, a date in the future, expired, stale) as flags with plain sentences.
+"""Validation of a normalized posting: its salary findings (validation/salary.py) and posting-level findings
+(no company, a date in the future, expired, stale) as flags with plain sentences.
 
-Pure. Flags annotate and never drop a posting; salary findings live in validation/salary.py.
+Pure, one step after normalization (validation reads normalized values; normalization never imports validation).
+Flags annotate and never drop a posting. Statistical outliers need the whole category: storage/outliers.py.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, date, datetime, timedelta
 from typing import Final
 
-from models.records import Flag
+from models.records import Flag, NormalizedPosting
+from scraper.normalization.currency import Rates
+from scraper.validation.salary import salary_flags
 
 # Boards stamp dates in their own time zone and some round up to the day: a day ahead is not news.
 FUTURE_TOLERANCE: Final = timedelta(days=1)
 # Half a year open is where a posting is more likely forgotten than still hiring.
 LONG_AGO: Final = timedelta(days=180)
+
+
+def validate_posting(posting: NormalizedPosting, *, rates: Rates, now: datetime) -> NormalizedPosting:
+    """The posting with every finding validation makes on it alone (salary first, then the posting's own), as flags.
+
+    Flags already on the posting are kept in front; nothing else changes.
+    """
+    flags = list(posting.flags)
+    if posting.salary is not None:
+        flags.extend(salary_flags(posting.salary, rates))
+    flags.extend(posting_flags(company=posting.company, posted_at=posting.posted_at, now=now))
+    return dataclasses.replace(posting, flags=tuple(flags))
 
 
 def posting_flags(

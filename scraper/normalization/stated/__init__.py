@@ -7,38 +7,18 @@ A new format adds a module here (`stated/<format>.py`) and one line to READERS.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from typing import Any
 
-from models.enums import Period
 from models.records import Salary
-from scraper.normalization.ats_salary import (
-    salary_from_amounts,
-    salary_from_ashby,
-    salary_from_greenhouse_job,
-    salary_from_lever,
-)
-
-
-def _amounts(data: Any) -> Salary | None:
-    """`{"min", "max", "currency", "period", "unit"}`: two numbers whose currency and period the API documents."""
-    if not isinstance(data, Mapping):
-        return None
-    period = data.get("period")
-    return salary_from_amounts(
-        data.get("min"),
-        data.get("max"),
-        currency=data.get("currency") if isinstance(data.get("currency"), str) else None,
-        period=Period(period) if period in {p.value for p in Period} else None,
-        unit=data.get("unit") if isinstance(data.get("unit"), str) else None,
-    )
-
+from scraper.normalization.stated import amounts, ashby, greenhouse, lever, schema_org
 
 READERS: dict[str, Callable[[Any], Salary | None]] = {
-    "greenhouse": salary_from_greenhouse_job,
-    "lever": salary_from_lever,
-    "ashby": salary_from_ashby,
-    "amounts": _amounts,
+    "greenhouse": greenhouse.read,
+    "lever": lever.read,
+    "ashby": ashby.read,
+    "amounts": amounts.read,
+    "schema_org": schema_org.read,
 }
 
 

@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 import httpx
 import pytest
 
-from models.records import RawPosting
+from models.records import RawPosting, Salary
 from scraper.config import SourceConfig, parse_sources
 from scraper.demo import DemoBoard, board_state, demo_sources_toml
 from scraper.demo.board import (
@@ -26,8 +26,10 @@ from scraper.demo.board import (
 )
 from scraper.errors import ParseError
 from scraper.fetching import Fetcher, FetchPolicy
+from scraper.normalization.stated import read_stated_salary
 from scraper.normalization.title import classify_title
 from scraper.sources import REGISTRY, build_source
+from scraper.validation.posting import validate_posting
 
 KIND_BOARD = {
     "featured-html": "featured",
@@ -313,6 +315,10 @@ def test_each_board_parses_with_its_adapter(board: DemoBoard, round_: int) -> No
     assert got == {name: sorted(expected_ids(job) for job in state.boards[name]) for name in BOARDS}
 
 
+def stated(posting: RawPosting) -> Salary | None:
+    return read_stated_salary(posting.salary_format, posting.salary_data)
+
+
 def test_adapters_read_what_the_boards_state(board: DemoBoard) -> None:
     board.advance(1)
     found = {
@@ -325,12 +331,12 @@ def test_adapters_read_what_the_boards_state(board: DemoBoard) -> None:
         True,
         False,
     )
-    salary = found["greenhouse"]["7400101"].salary
+    salary = stated(found["greenhouse"]["7400101"])
     assert salary is not None and (salary.min, salary.max, salary.currency) == (175000, 220000, "USD")
     lever = found["lever"][lever_id(next(j for j in board_state(1).boards["lever"] if j.id == "mlops"))]
-    assert lever.company == "Ferrovia Robotics" and lever.salary is not None and lever.salary.currency == "EUR"
+    assert lever.company == "Ferrovia Robotics" and (salary := stated(lever)) is not None and salary.currency == "EUR"
     careers = found["jsonld"]["HH-2026-031"]
-    assert careers.company == "Halcyon Health" and careers.salary is not None and careers.salary.min == 125000
+    assert careers.company == "Halcyon Health" and (salary := stated(careers)) is not None and salary.min == 125000
     rss = found["rss"]["wwr-demo-5101"]
     assert (rss.company, rss.title, rss.tags) == (
         "Lumenfold",
@@ -349,7 +355,7 @@ def test_normalized_postings_flag_the_absurd_salaries_only(board: DemoBoard) -> 
     board.advance(2)
     context = posting.NormalizationContext(now=datetime.now(UTC))
     normalized = [
-        posting.normalize_posting(item, context)
+        validate_posting(posting.normalize_posting(item, context), rates=context.rates, now=context.now)
         for items in scrape(board).values()
         for item in items
         if isinstance(item, RawPosting)

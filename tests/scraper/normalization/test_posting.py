@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from scraper.config import SourceConfig
 from scraper.fetching import Page
 from scraper.normalization.posting import NormalizationContext, RejectedPosting, fingerprint, normalize_posting
 from scraper.sources.featured_html import FeaturedHtmlSource
+from scraper.validation.posting import validate_posting
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "sources" / "featured_html"
 NOW = datetime(2026, 11, 29, 12, 0, tzinfo=UTC)
@@ -32,7 +34,10 @@ def widget_postings(context: NormalizationContext) -> list:  # type: ignore[type
         content=(FIXTURES / "article_widget.html").read_bytes(),
         fetched_at=NOW,
     )
-    return [normalize_posting(raw, context) for raw in FeaturedHtmlSource(config).parse(page)]  # type: ignore[arg-type]
+    return [
+        validate_posting(normalize_posting(raw, context), rates=context.rates, now=context.now)  # type: ignore[arg-type]
+        for raw in FeaturedHtmlSource(config).parse(page)
+    ]
 
 
 def test_the_six_featured_widget_cards(context: NormalizationContext) -> None:
@@ -127,10 +132,13 @@ def test_text_is_stored_clean(context: NormalizationContext) -> None:
 
 
 def test_flags_are_kept_not_dropped(context: NormalizationContext) -> None:
-    posting = normalize_posting(raw(company=None, salary_text="USD 120K - 60K"), context)
+    normalized = normalize_posting(raw(company=None, salary_text="USD 120K - 60K"), context)
+    assert normalized.flags == ()  # normalization reads; validation, one step after, judges
+    posting = validate_posting(normalized, rates=context.rates, now=context.now)
     codes = {flag.code for flag in posting.flags}
     assert {"salary_min_gt_max", "company_missing"} <= codes
     assert posting.salary is not None and posting.salary.min == 120000
+    assert dataclasses.replace(posting, flags=()) == normalized
 
 
 def test_board_category_is_a_fallback_only(context: NormalizationContext) -> None:

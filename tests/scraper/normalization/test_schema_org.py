@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from models.enums import Period, PeriodBasis
-from scraper.normalization.schema_org import salary_from_schema_org
+from scraper.normalization.stated.schema_org import salary_from_schema_org
 
 
 @pytest.mark.parametrize(

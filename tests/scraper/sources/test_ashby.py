@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import json
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -21,6 +20,7 @@ from scraper.errors import ParseError, SourceConfigError
 from scraper.fetching import Fetcher, FetchPolicy, Page
 from scraper.sources.ashby import AshbySource
 from tests.scraper.sources._json_strategies import json_values
+from tests.scraper.sources._stated import Parsed, expect, parsed
 
 FIXTURES = Path(__file__).parents[2] / "fixtures" / "sources" / "ashby"
 FETCHED_AT = datetime(2026, 9, 21, 12, 0, tzinfo=UTC)
@@ -39,12 +39,13 @@ def fixture_page(name: str, *, url: str = API, content_type: str = "application/
     return Page(url=url, status=200, headers={"content-type": content_type}, content=content, fetched_at=FETCHED_AT)
 
 
-def posting(**fields: Any) -> RawPosting:
-    return RawPosting(**{"source": "lumen", **fields})
+def posting(**fields: Any) -> Parsed:
+    return expect(**{"source": "lumen", **fields})
 
 
-def strip(result: RawPosting | ParseError) -> RawPosting | ParseError:
-    return dataclasses.replace(result, payload=None, fetched_at=None) if isinstance(result, RawPosting) else result
+def strip(result: RawPosting | ParseError) -> Parsed | ParseError:
+    """The posting without the audit payload and fetch time (checked separately), with its salary as read."""
+    return parsed(result)
 
 
 BOARD = [
@@ -55,6 +56,7 @@ BOARD = [
         locations=("San Francisco, CA (HQ)", "Remote (US)", "Toronto"),
         remote="Hybrid",  # workplaceType wins over isRemote=true
         employment_type="FullTime",
+        salary_text="$180K – $240K • Offers Equity",  # read only when no Salary component is stated
         salary=Salary(
             min=180000.0,
             max=240000.0,
@@ -103,6 +105,7 @@ VARIANTS: list[RawPosting | str] = [
         locations=("Remote - Americas", "Bogotá"),
         remote="Remote",
         employment_type="Contract",
+        salary_text="$55 – $70 per hour",  # read only when no Salary component is stated
         salary=Salary(
             min=55.0, max=70.0, currency="USD", period=Period.HOUR, period_basis=STATED, raw="USD 55-70 / 1 HOUR"
         ),
@@ -119,6 +122,7 @@ VARIANTS: list[RawPosting | str] = [
         remote="OnSite",
         employment_type="PartTime",
         # "2 WEEK": per week, amounts halved; raw keeps the stated figures
+        salary_text="€1.6K – €2K / 2 weeks",  # read only when no Salary component is stated
         salary=Salary(
             min=800.0, max=1000.0, currency="EUR", period=Period.WEEK, period_basis=STATED, raw="EUR 1600-2000 / 2 WEEK"
         ),
@@ -161,6 +165,7 @@ VARIANTS: list[RawPosting | str] = [
         remote="OnSite",
         employment_type="Temporary",
         # tiers in two currencies do not merge: the first tier stands
+        salary_text="£38K – £45K • $48K – $57K",  # read only when no Salary component is stated
         salary=Salary(
             min=38000.0,
             max=45000.0,

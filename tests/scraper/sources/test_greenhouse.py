@@ -21,6 +21,7 @@ from scraper.errors import HTTPStatusError, ParseError, SourceConfigError
 from scraper.fetching import Fetcher, FetchPolicy, Page
 from scraper.sources.greenhouse import GreenhouseSource
 from tests.scraper.sources._json_strategies import json_values
+from tests.scraper.sources._stated import Parsed, expect, parsed
 
 FIXTURES = Path(__file__).parents[2] / "fixtures" / "sources" / "greenhouse"
 FETCHED_AT = datetime(2026, 9, 21, 12, 0, tzinfo=UTC)
@@ -37,13 +38,13 @@ def fixture_page(name: str, *, url: str = API, content_type: str = "application/
     return Page(url=url, status=200, headers={"content-type": content_type}, content=content, fetched_at=FETCHED_AT)
 
 
-def posting(**fields: Any) -> RawPosting:
-    return RawPosting(**{"source": "qf", "company": "QuantaForge", **fields})
+def posting(**fields: Any) -> Parsed:
+    return expect(**{"source": "qf", "company": "QuantaForge", **fields})
 
 
-def strip(result: RawPosting | ParseError) -> RawPosting | ParseError:
-    """The posting without the audit payload and fetch time, which are checked separately."""
-    return dataclasses.replace(result, payload=None, fetched_at=None) if isinstance(result, RawPosting) else result
+def strip(result: RawPosting | ParseError) -> Parsed | ParseError:
+    """The posting without the audit payload and fetch time (checked separately), with its salary as read."""
+    return parsed(result)
 
 
 BOARD = [

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import json
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -19,8 +18,10 @@ from models.records import RawPosting, Salary
 from scraper.config import SourceConfig
 from scraper.errors import ParseError, SourceConfigError
 from scraper.fetching import Fetcher, FetchPolicy, Page
-from scraper.normalization.ats_salary import salary_from_remoteok
+from scraper.normalization.stated import read_stated_salary
+from scraper.normalization.stated.amounts import salary_from_remoteok
 from scraper.sources.json_api import PRESETS, JsonApiSource
+from tests.scraper.sources._stated import Parsed, expect, parsed
 
 FIXTURES = Path(__file__).parents[2] / "fixtures" / "sources" / "json-api"
 FETCHED_AT = datetime(2026, 9, 21, 12, 0, tzinfo=UTC)
@@ -62,12 +63,13 @@ def fixture_page(name: str, url: str, *, content_type: str = "application/json")
     return Page(url=url, status=200, headers={"content-type": content_type}, content=content, fetched_at=FETCHED_AT)
 
 
-def strip(result: RawPosting | ParseError) -> RawPosting | ParseError:
-    return dataclasses.replace(result, payload=None, fetched_at=None) if isinstance(result, RawPosting) else result
+def strip(result: RawPosting | ParseError) -> Parsed | ParseError:
+    """The posting without the audit payload and fetch time (checked separately), with its salary as read."""
+    return parsed(result)
 
 
-def rok(**fields: Any) -> RawPosting:
-    return RawPosting(**{"source": "board", "remote": "true", **fields})
+def rok(**fields: Any) -> Parsed:
+    return expect(**{"source": "board", "remote": "true", **fields})
 
 
 def usd_year(low: float | None, high: float | None, raw: str) -> Salary:
@@ -177,7 +179,7 @@ REMOTIVE_JOBS = [
 ]
 
 CUSTOM_JOBS = [
-    RawPosting(
+    expect(
         source="board",
         external_id="88101",
         url="https://api.terrasignal.example/jobs/88101",
@@ -200,7 +202,7 @@ CUSTOM_JOBS = [
         apply_url="https://terrasignal.example/apply/88101",
         category_hint="Data",
     ),
-    RawPosting(
+    expect(
         source="board",
         external_id="88102",
         url="https://jobs.terrasignal.example/jobs/88102",
@@ -242,7 +244,8 @@ def test_golden_parse(fixture: str, url: str, options: dict[str, Any], items: An
 def test_remoteok_preset_salary_is_salary_from_remoteok() -> None:
     (first, *_rest) = make_source(preset="remoteok").parse(fixture_page("remoteok.json", REMOTEOK))
     assert isinstance(first, RawPosting)
-    assert first.salary == salary_from_remoteok(140000, 185000)
+    assert first.salary_format == "amounts"
+    assert read_stated_salary(first.salary_format, first.salary_data) == salary_from_remoteok(140000, 185000)
 
 
 def test_options_override_a_preset_key_by_key() -> None:

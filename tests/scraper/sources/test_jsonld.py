@@ -19,6 +19,7 @@ from models.records import RawPosting, Salary
 from scraper.config import SourceConfig
 from scraper.errors import ParseError, SourceConfigError
 from scraper.fetching import Fetcher, FetchPolicy, Page
+from scraper.normalization.stated import read_stated_salary
 from scraper.sources.jsonld import JsonLdSource, detail_links, loads_lenient, parse_jsonld_page
 
 FIXTURES = Path(__file__).parents[2] / "fixtures" / "sources" / "jsonld"
@@ -35,9 +36,19 @@ def fixture(name: str, **kwargs: Any) -> Page:
 
 
 def postings(page: Page) -> list[RawPosting]:
+    """The page's postings without the audit payload and the raw salary value (`salaries` reads that)."""
+    return [dataclasses.replace(item, payload=None, salary_format=None, salary_data=None) for item in _parsed(page)]
+
+
+def salaries(page: Page) -> list[Salary | None]:
+    """The salary each posting's structured value states, as normalization reads it."""
+    return [read_stated_salary(item.salary_format, item.salary_data) for item in _parsed(page)]
+
+
+def _parsed(page: Page) -> list[RawPosting]:
     items = list(parse_jsonld_page(page, "careers"))
     assert all(isinstance(item, RawPosting) for item in items), items
-    return [dataclasses.replace(item, payload=None) for item in items if isinstance(item, RawPosting)]
+    return [item for item in items if isinstance(item, RawPosting)]
 
 
 def raw(**fields: Any) -> RawPosting:
@@ -54,14 +65,9 @@ def test_clean_page_golden() -> None:
     [posting] = list(parse_jsonld_page(fixture("clean.html"), "careers"))
     assert isinstance(posting, RawPosting)
     assert posting.payload["identifier"]["value"] == "PE-2026-14"
-    assert dataclasses.replace(posting, payload=None) == raw(
-        external_id="PE-2026-14",
-        url="https://keelson.example/careers/platform-engineer",
-        title="Platform Engineer",
-        company="Keelson Maritime",
-        locations=("Rotterdam, ZH, NL",),
-        employment_type="FULL_TIME",
-        salary=Salary(
+    assert posting.salary_format == "schema_org"
+    assert salaries(fixture("clean.html")) == [
+        Salary(
             min=62000.0,
             max=78000.0,
             currency="EUR",
@@ -69,11 +75,21 @@ def test_clean_page_golden() -> None:
             period_basis=PeriodBasis.STATED,
             raw='{"@type":"MonetaryAmount","currency":"EUR","value":{"@type":"QuantitativeValue",'
             '"minValue":62000,"maxValue":78000,"unitText":"YEAR"}}',
-        ),
-        posted_at="2026-09-10",
-        valid_through="2026-11-10T23:59:00+02:00",
-        description_html="<p>Run our Kubernetes fleet.</p><ul><li>Terraform</li></ul>",
-    )
+        )
+    ]
+    assert postings(fixture("clean.html")) == [
+        raw(
+            external_id="PE-2026-14",
+            url="https://keelson.example/careers/platform-engineer",
+            title="Platform Engineer",
+            company="Keelson Maritime",
+            locations=("Rotterdam, ZH, NL",),
+            employment_type="FULL_TIME",
+            posted_at="2026-09-10",
+            valid_through="2026-11-10T23:59:00+02:00",
+            description_html="<p>Run our Kubernetes fleet.</p><ul><li>Terraform</li></ul>",
+        )
+    ]
 
 
 def test_graph_page_golden() -> None:
@@ -186,10 +202,13 @@ JOB = '{"@type":"JobPosting","title":"ML Engineer","url":"https://acme.example/j
 )
 def test_malformed_variants(body: str, expected: dict[str, Any]) -> None:
     [posting] = postings(make_page(script(body)))
+    [salary] = salaries(make_page(script(body)))
     for key, value in expected.items():
         if key == "salary_amounts":
-            assert posting.salary is not None
-            assert (posting.salary.min, posting.salary.max, posting.salary.currency, posting.salary.period) == value
+            assert salary is not None
+            assert (salary.min, salary.max, salary.currency, salary.period) == value
+        elif key == "salary":
+            assert salary == value
         else:
             assert getattr(posting, key) == value, key
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import logging
 from collections.abc import Iterator
@@ -22,6 +21,7 @@ from scraper.errors import ParseError, SourceConfigError
 from scraper.fetching import Fetcher, FetchPolicy, Page
 from scraper.sources.lever import LeverSource
 from tests.scraper.sources._json_strategies import json_values
+from tests.scraper.sources._stated import Parsed, expect, parsed
 
 FIXTURES = Path(__file__).parents[2] / "fixtures" / "sources" / "lever"
 FETCHED_AT = datetime(2026, 9, 21, 12, 0, tzinfo=UTC)
@@ -43,12 +43,13 @@ def fixture_page(name: str, *, url: str = page_url(0), content_type: str = "appl
     return Page(url=url, status=200, headers={"content-type": content_type}, content=content, fetched_at=FETCHED_AT)
 
 
-def posting(**fields: Any) -> RawPosting:
-    return RawPosting(**{"source": "nimbus", **fields})
+def posting(**fields: Any) -> Parsed:
+    return expect(**{"source": "nimbus", **fields})
 
 
-def strip(result: RawPosting | ParseError) -> RawPosting | ParseError:
-    return dataclasses.replace(result, payload=None, fetched_at=None) if isinstance(result, RawPosting) else result
+def strip(result: RawPosting | ParseError) -> Parsed | ParseError:
+    """The posting without the audit payload and fetch time (checked separately), with its salary as read."""
+    return parsed(result)
 
 
 PAGE_1 = [
@@ -289,7 +290,7 @@ def test_fetch_pages_until_a_short_page(fetcher: Fetcher) -> None:
     assert routes[0].calls.last.request.headers["accept"] == "application/json"
     assert [page.url for page in pages] == [page_url(0, 3), page_url(3, 3), page_url(6, 3)]
     results = [strip(result) for page in pages for result in source.parse(page)]
-    assert [r for r in results if isinstance(r, RawPosting)] == [*PAGE_1, *PAGE_2, PAGE_3[1]]
+    assert [r for r in results if isinstance(r, Parsed)] == [*PAGE_1, *PAGE_2, PAGE_3[1]]
     assert sum(isinstance(r, ParseError) for r in results) == 1
 
 

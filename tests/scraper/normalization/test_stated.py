@@ -11,17 +11,16 @@ from hypothesis import strategies as st
 
 from models.enums import Period, PeriodBasis
 from models.records import Salary
-from scraper.normalization.ats_salary import (
+from scraper.normalization.stated.amounts import salary_from_amounts, salary_from_remoteok
+from scraper.normalization.stated.ashby import salary_from_ashby
+from scraper.normalization.stated.greenhouse import (
     greenhouse_pay_frequency,
-    salary_from_amounts,
-    salary_from_ashby,
     salary_from_greenhouse_job,
     salary_from_greenhouse_metadata,
     salary_from_greenhouse_pay_range,
     salary_from_greenhouse_pay_ranges,
-    salary_from_lever,
-    salary_from_remoteok,
 )
+from scraper.normalization.stated.lever import salary_from_lever
 
 HOUR, WEEK, MONTH, YEAR = Period.HOUR, Period.WEEK, Period.MONTH, Period.YEAR
 

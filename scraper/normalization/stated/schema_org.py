@@ -1,4 +1,4 @@
-"""schema.org `baseSalary` (MonetaryAmount / QuantitativeValue / PriceSpecification) -> `Salary`.
+"""schema.org `baseSalary` (MonetaryAmount / QuantitativeValue / PriceSpecification) -> `Salary` (format "schema_org").
 
 Pure. Maps only what the JSON states; a free-text salary string is not parsed here (it returns None and the
 source keeps the text as `salary_text` for `parse_salary`).
@@ -136,3 +136,15 @@ def _currency(value: object) -> str | None:
 
 def _compact(value: object) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=str)
+
+
+def read(data: object) -> Salary | None:
+    """The reader for format "schema_org": `{"baseSalary": ..., "salaryCurrency": ...}` as the JobPosting states them.
+
+    >>> read({"baseSalary": 95000, "salaryCurrency": "USD"}).currency
+    'USD'
+    """
+    if not isinstance(data, Mapping):
+        return None
+    currency = data.get("salaryCurrency")
+    return salary_from_schema_org(data.get("baseSalary"), currency=currency if isinstance(currency, str) else None)
