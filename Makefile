@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test demo lint
+.PHONY: run test test-fast demo lint
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,8 +17,13 @@ run: $(BIN)/.installed
 demo: $(BIN)/.installed
 	$(BIN)/jobfeed demo
 
+# The whole suite, one worker per core (each worker gets its own PostgreSQL database).
 test: $(BIN)/.installed
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n auto $(PYTEST_ARGS)
+
+# The inner loop: no process-starting end-to-end tests, fewer generated examples per property test.
+test-fast: $(BIN)/.installed
+	HYPOTHESIS_PROFILE=fast $(BIN)/python -m pytest -n auto -m "not slow" -q $(PYTEST_ARGS)
 
 lint: $(BIN)/.installed
 	$(BIN)/ruff check models scraper api tests bench

@@ -1,8 +1,7 @@
 """Test session: real PostgreSQL and SQLite databases built by running the migrations.
 
-`engine` is parametrized over both backends. `session` runs each test inside a transaction that is
-rolled back at its end. `committing_engine` is for tests that must commit (pipeline, scheduler): the
-tables are emptied after the test. PostgreSQL tests are skipped when no server answers, except under
+`engine` is parametrized over both backends. `committing_engine` is for tests that must commit (pipeline,
+scheduler): the tables are emptied after the test. PostgreSQL tests are skipped when no server answers, except under
 CI=true, where they fail.
 """
 
@@ -14,12 +13,16 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 from sqlalchemy import Engine, text
-from sqlalchemy.orm import Session
 
 from models import migrate
 from models.db import create_db_engine
 from models.tables import Base
+
+# `make test-fast` runs property tests with fewer examples; the full suite keeps hypothesis's defaults.
+settings.register_profile("fast", max_examples=15)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 POSTGRES_ADMIN_URL = os.environ.get("JOBFEED_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
@@ -91,19 +94,6 @@ def engine(request: pytest.FixtureRequest) -> Engine:
     fixture = "pg_engine" if request.param == "postgresql" else "sqlite_engine"
     result: Engine = request.getfixturevalue(fixture)
     return result
-
-
-@pytest.fixture
-def session(engine: Engine) -> Iterator[Session]:
-    """A session inside a transaction rolled back at the end; commits become savepoints."""
-    with engine.connect() as connection:
-        transaction = connection.begin()
-        db = Session(bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False)
-        try:
-            yield db
-        finally:
-            db.close()
-            transaction.rollback()
 
 
 def empty_tables(engine: Engine) -> None:

@@ -25,6 +25,8 @@ from api.app import create_app
 from models.settings import Settings
 from tests.api.conftest import add_posting, add_run, add_source
 
+pytestmark = pytest.mark.slow  # a real browser against a real server
+
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--headless",

@@ -22,6 +22,8 @@ from models.settings import Settings
 from tests.api.conftest import ADMIN_TOKEN, BASE_TIME, add_posting, add_run, add_source
 from tests.conftest import empty_tables
 
+pytestmark = pytest.mark.slow  # thousands of generated requests
+
 
 class _LegacyMany:
     """`many(...).more()` as hypothesis-jsonschema 0.23 calls it, over the iterator protocol that newer

@@ -14,6 +14,8 @@ from sqlalchemy import inspect
 from models import migrate
 from models.db import create_db_engine
 
+pytestmark = pytest.mark.slow  # the CLI as a user runs it, in subprocesses
+
 
 def jobfeed(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     environment = {k: v for k, v in os.environ.items() if not k.startswith("JOBFEED_")}

@@ -14,6 +14,8 @@ from pathlib import Path
 import httpx
 import pytest
 
+pytestmark = pytest.mark.slow  # the whole demo service in a subprocess
+
 ROOT = Path(__file__).resolve().parents[2]
 
 

@@ -213,6 +213,7 @@ def test_never_raises(text: str | list[str] | None, hint: str | None) -> None:
     ["1" * 10_000 + "!", "a " * 100_000, "Remote, " * 50_000, "🇩🇪" * 10_000, "x" * 1_000_000],
     ids=["digits", "words", "commas", "flags", "one-mb"],
 )
+@pytest.mark.timeout(10)  # linear-time parsing; a catastrophic regex fails here instead of hanging
 def test_adversarial_input_is_read_in_bounded_time(text: str) -> None:
     # Input beyond MAX_CHARS is not read; the rest is a linear scan (a catastrophic regex would hang here).
     assert parse_location(text).raw == text

@@ -340,6 +340,7 @@ def test_never_raises(text: str) -> None:
     ["1" * 10_000 + "!", "a " * 100_000, "(" * 50_000, "m/" * 50_000, "Data Engineer - " * 20_000, "x" * 1_000_000],
     ids=["digits", "words", "parens", "slashes", "separators", "one-mb"],
 )
+@pytest.mark.timeout(10)  # linear-time parsing; a catastrophic regex fails here instead of hanging
 def test_adversarial_input_is_read_in_bounded_time(text: str) -> None:
     # Linear-time patterns and a length cap: these complete at once (a catastrophic regex would hang).
     assert classify_title(text).slug in TAXONOMY_SLUGS
