@@ -24,6 +24,7 @@ from sqlalchemy.exc import ArgumentError, OperationalError
 from models.db import create_db_engine
 from models.records import NormalizedPosting
 from models.settings import Settings
+from scraper.commands import fetch as fetch_command
 from scraper.config import SourceConfig
 from scraper.errors import ScraperError, SourceConfigError
 from scraper.storage.runs import RunCounts
@@ -351,6 +352,10 @@ def cmd_rates_update(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_fetch(args: argparse.Namespace, settings: Settings) -> int:
+    return fetch_command.run(args)
+
+
 # --- parser -----------------------------------------------------------------------------------
 
 
@@ -418,6 +423,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--round-seconds", type=float, default=30.0, help="how often the sample boards change (default 30)"
     )
     demo.add_argument("--dir", help="where to keep the demo's database and sources file (default: a new temp dir)")
+
+    fetch = add("fetch", cmd_fetch, "fetch one URL politely; print the body or record it as a test fixture")
+    fetch_command.add_arguments(fetch)
 
     rates = commands.add_parser("rates", help="currency rate table", description="currency rate table")
     rates_commands = rates.add_subparsers(dest="rates_command", metavar="COMMAND", required=True)
