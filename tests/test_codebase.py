@@ -1,10 +1,13 @@
-"""What the code base promises of itself: docstring examples hold (STYLE.md, Density), and the packages keep apart."""
+"""What the code base promises of itself: docstring examples hold (STYLE.md, Density), the packages keep apart,
+and every document the code cites is in the repository (docs/)."""
 
 from __future__ import annotations
 
 import doctest
 import importlib
 import pkgutil
+import re
+from pathlib import Path
 
 import pytest
 
@@ -46,3 +49,20 @@ def test_the_layout_keeps_api_and_scraper_apart() -> None:
                     continue
                 offenders += [f"{path.relative_to(root)} imports {t}" for t in targets if t.split(".")[0] in banned]
     assert offenders == []
+
+
+CITED_DOCUMENT = re.compile(r"\b([A-Za-z][\w-]*\.md)\b")
+
+
+def test_every_document_the_code_cites_is_in_the_repository() -> None:
+    # Comments cite DESIGN.md, FORMATS.md, STYLE.md for a contract or a quirk: a newcomer must be able to open them.
+    root = Path(__file__).resolve().parents[1]
+    present = {path.name for path in (root / "docs").glob("*.md")} | {path.name for path in root.glob("*.md")}
+    cited: dict[str, str] = {}
+    for package in (*PACKAGES, "tests", "bench"):
+        for path in (root / package).rglob("*.py"):
+            for name in CITED_DOCUMENT.findall(path.read_text(encoding="utf-8")):
+                cited.setdefault(name, str(path.relative_to(root)))
+    missing = {name: where for name, where in cited.items() if name not in present}
+    assert cited, "no citations found: the pattern is wrong"
+    assert not missing, f"cited but not in docs/ or the top folder: {missing}"
