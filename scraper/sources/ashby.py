@@ -22,12 +22,12 @@ from scraper.sources._api import (
     load_json,
     mapping,
     option_bool,
-    option_str,
     require_jobs,
     text,
     text_list,
     unique,
 )
+from scraper.sources._company import company_name
 
 # The board name keeps its exact case (it is case-sensitive); compensation is only sent when asked for.
 ENDPOINT_PATH = "/posting-api/job-board/{board}"
@@ -37,8 +37,9 @@ ENDPOINT_QUERY = {"includeCompensation": "true"}
 class AshbySource:
     """An Ashby board: `board = "Acme"` with `url = "https://api.ashbyhq.com"`, or the full endpoint in `url`.
 
-    Options: `board`, `company` (Ashby does not name the company), `allow_empty` (a board with no jobs is an
-    error unless true). No pagination: one response holds the board. Jobs with `isListed: false` are skipped.
+    Options: `board`, `company` (Ashby names no company: else the board slug made readable), `allow_empty`
+    (a board with no jobs is an error unless true). No pagination: one response holds the board.
+    Jobs with `isListed: false` are skipped.
     """
 
     kind: ClassVar[str] = "ashby"
@@ -46,7 +47,7 @@ class AshbySource:
     def __init__(self, config: SourceConfig) -> None:
         self.config = config
         self.url = board_endpoint(config, ENDPOINT_PATH, ENDPOINT_QUERY)
-        self.company = option_str(config, "company")
+        self.company = company_name(config, endpoint_path=ENDPOINT_PATH)
         self.allow_empty = option_bool(config, "allow_empty", False)
 
     def fetch(self, fetcher: Fetcher) -> Iterator[Page]:

@@ -22,11 +22,11 @@ from scraper.sources._api import (
     item_error,
     load_json,
     option_bool,
-    option_str,
     require_jobs,
     text,
     unique,
 )
+from scraper.sources._company import company_name
 
 # `content` adds the description, departments and offices; `pay_transparency` adds `pay_input_ranges`.
 ENDPOINT_PATH = "/v1/boards/{board}/jobs"
@@ -44,7 +44,8 @@ class GreenhouseSource:
     """A Greenhouse board: `board = "acme"` with `url = "https://boards-api.greenhouse.io"`, or the full
     endpoint in `url`.
 
-    Options: `board` (the board token), `company` (used when a job has no `company_name`),
+    Options: `board` (the board token), `company` (used when a job has no `company_name`; else the board slug made
+    readable),
     `allow_empty` (a board with no jobs is an error unless true). No pagination: one response holds the board.
     """
 
@@ -53,7 +54,7 @@ class GreenhouseSource:
     def __init__(self, config: SourceConfig) -> None:
         self.config = config
         self.url = board_endpoint(config, ENDPOINT_PATH, ENDPOINT_QUERY)
-        self.company = option_str(config, "company")
+        self.company = company_name(config, endpoint_path=ENDPOINT_PATH)
         self.allow_empty = option_bool(config, "allow_empty", False)
 
     def fetch(self, fetcher: Fetcher) -> Iterator[Page]:

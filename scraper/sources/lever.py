@@ -25,13 +25,13 @@ from scraper.sources._api import (
     mapping,
     option_bool,
     option_int,
-    option_str,
     require_jobs,
     text,
     text_list,
     unique,
     with_query,
 )
+from scraper.sources._company import company_name
 
 logger = logging.getLogger(__name__)
 
@@ -45,8 +45,8 @@ class LeverSource:
     """A Lever site: `board = "acme"` with `url = "https://api.lever.co"` (or the EU host `https://api.eu.lever.co`),
     or the full endpoint in `url`.
 
-    Options: `board`, `company` (Lever does not name the company), `page_size` (100), `max_pages` (20),
-    `allow_empty` (a site with no postings is an error unless true).
+    Options: `board`, `company` (Lever names no company: else the board slug made readable), `page_size` (100),
+    `max_pages` (20), `allow_empty` (a site with no postings is an error unless true).
 
     Pagination: Lever gives no total, so pages of `page_size` are read until one comes back short. It also
     stops on a page that brings no new id (a server that ignores `skip` would otherwise repeat forever) and
@@ -59,7 +59,7 @@ class LeverSource:
     def __init__(self, config: SourceConfig) -> None:
         self.config = config
         self.url = board_endpoint(config, ENDPOINT_PATH, ENDPOINT_QUERY)
-        self.company = option_str(config, "company")
+        self.company = company_name(config, endpoint_path=ENDPOINT_PATH)
         self.page_size = option_int(config, "page_size", DEFAULT_PAGE_SIZE)
         self.max_pages = option_int(config, "max_pages", DEFAULT_MAX_PAGES)
         self.allow_empty = option_bool(config, "allow_empty", False)

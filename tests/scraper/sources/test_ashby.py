@@ -40,7 +40,7 @@ def fixture_page(name: str, *, url: str = API, content_type: str = "application/
 
 
 def posting(**fields: Any) -> Parsed:
-    return expect(**{"source": "lumen", **fields})
+    return expect(**{"source": "lumen", "company": "LumenLabs", **fields})  # the board slug made readable
 
 
 def strip(result: RawPosting | ParseError) -> Parsed | ParseError:
@@ -202,7 +202,6 @@ def test_golden_parse(fixture: str, expected: list[RawPosting | str]) -> None:
             assert isinstance(result, RawPosting)
             assert result.payload == job
             assert result.fetched_at == FETCHED_AT
-            assert result.company is None
             assert result.featured is None
 
 
@@ -211,9 +210,19 @@ def test_unlisted_jobs_are_skipped() -> None:
     assert "Unlisted Role" not in {r.title for r in results if isinstance(r, RawPosting)}
 
 
-def test_company_comes_from_config() -> None:
-    results = list(make_source(board="LumenLabs", company="Lumen Labs").parse(fixture_page("board.json")))
-    assert {r.company for r in results if isinstance(r, RawPosting)} == {"Lumen Labs"}
+@pytest.mark.parametrize(
+    ("url", "options", "company"),
+    [
+        ("https://api.ashbyhq.com", {"board": "LumenLabs", "company": "Lumen Labs"}, "Lumen Labs"),
+        ("https://api.ashbyhq.com", {"board": "lumen_labs"}, "Lumen Labs"),
+        ("https://api.ashbyhq.com/posting-api/job-board/lumen-labs", {}, "Lumen Labs"),
+        ("https://mirror.example/ashby.json", {}, "Lumen"),
+    ],
+    ids=["company-key", "board-slug", "slug-in-url", "source-name"],
+)
+def test_every_posting_names_its_company(url: str, options: dict[str, Any], company: str) -> None:
+    results = list(make_source(url, **options).parse(fixture_page("board.json")))
+    assert {r.company for r in results if isinstance(r, RawPosting)} == {company}
 
 
 @pytest.mark.parametrize(

@@ -191,6 +191,19 @@ VARIANTS: list[RawPosting | str] = [
 
 
 @pytest.mark.parametrize(
+    ("options", "company"),
+    [({"company": "Orchard Minds Inc."}, "Orchard Minds Inc."), ({}, "Quantaforge")],
+    ids=["company-key", "board-slug"],
+)
+def test_a_job_without_company_name_still_names_its_company(options: dict[str, Any], company: str) -> None:
+    job = {"id": 1, "title": "Engineer", "absolute_url": "https://boards.greenhouse.io/quantaforge/jobs/1"}
+    page = Page(url=API, status=200, headers={}, content=json.dumps({"jobs": [job]}).encode(), fetched_at=FETCHED_AT)
+    [result] = make_source(board="quantaforge", **options).parse(page)
+    assert isinstance(result, RawPosting)
+    assert result.company == company
+
+
+@pytest.mark.parametrize(
     ("fixture", "options", "expected"),
     [("board.json", {}, BOARD), ("board_variants.json", {"company": "Orchard Minds Inc."}, VARIANTS)],
     ids=["board.json", "board_variants.json"],

@@ -44,7 +44,7 @@ def fixture_page(name: str, *, url: str = page_url(0), content_type: str = "appl
 
 
 def posting(**fields: Any) -> Parsed:
-    return expect(**{"source": "nimbus", **fields})
+    return expect(**{"source": "nimbus", "company": "Nimbusai", **fields})  # the board slug made readable
 
 
 def strip(result: RawPosting | ParseError) -> Parsed | ParseError:
@@ -197,13 +197,22 @@ def test_golden_parse(fixture: str, url: str, expected: list[RawPosting | str]) 
             assert isinstance(result, RawPosting)
             assert result.payload == item
             assert result.fetched_at == FETCHED_AT
-            assert result.company is None
             assert result.featured is None
 
 
-def test_company_comes_from_config() -> None:
-    results = list(make_source(board="nimbusai", company="Nimbus AI").parse(fixture_page("postings.json")))
-    assert {r.company for r in results if isinstance(r, RawPosting)} == {"Nimbus AI"}
+@pytest.mark.parametrize(
+    ("url", "options", "company"),
+    [
+        ("https://api.lever.co", {"board": "nimbusai", "company": "Nimbus AI"}, "Nimbus AI"),
+        ("https://api.lever.co", {"board": "nimbus-ai"}, "Nimbus Ai"),
+        ("https://api.lever.co/v0/postings/nimbus-labs?mode=json", {}, "Nimbus Labs"),
+        ("https://mirror.example/lever.json", {}, "Nimbus"),
+    ],
+    ids=["company-key", "board-slug", "slug-in-url", "source-name"],
+)
+def test_every_posting_names_its_company(url: str, options: dict[str, Any], company: str) -> None:
+    results = list(make_source(url, **options).parse(fixture_page("postings.json")))
+    assert {r.company for r in results if isinstance(r, RawPosting)} == {company}
 
 
 @pytest.mark.parametrize(
