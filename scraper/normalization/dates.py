@@ -142,6 +142,7 @@ def _read_epoch(value: str, now: datetime) -> datetime | None:
 def _read_iso(value: str, now: datetime) -> datetime | None:
     if not value[:4].isdigit():
         return None
+    value = value.removesuffix(" UTC")  # Recruitee: "2026-05-29 09:45:21 UTC"
     try:
         if len(value) == 10:
             day = date.fromisoformat(value)

@@ -10,6 +10,7 @@ from scraper.sources.greenhouse import GreenhouseSource
 from scraper.sources.json_api import JsonApiSource
 from scraper.sources.jsonld import JsonLdSource
 from scraper.sources.lever import LeverSource
+from scraper.sources.recruitee import RecruiteeSource
 from scraper.sources.rss import RssSource
 
 REGISTRY: dict[str, type[Source]] = {
@@ -22,6 +23,7 @@ REGISTRY: dict[str, type[Source]] = {
         AshbySource,
         RssSource,
         JsonApiSource,
+        RecruiteeSource,
     )
 }
 

@@ -65,6 +65,14 @@ def option_str(config: SourceConfig, key: str) -> str | None:
     return value.strip()
 
 
+def required_str(config: SourceConfig, key: str) -> str:
+    """A key a kind cannot work without (`board` of the newer ATS kinds): SourceConfigError when it is missing."""
+    value = option_str(config, key)
+    if value is None:
+        raise SourceConfigError(f"source {config.name!r}: key {key!r} is required for kind {config.kind!r}")
+    return value
+
+
 def option_bool(config: SourceConfig, key: str, default: bool) -> bool:
     value = config.options.get(key, default)
     if not isinstance(value, bool):

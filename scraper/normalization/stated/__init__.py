@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from models.records import Salary
-from scraper.normalization.stated import amounts, ashby, greenhouse, lever, schema_org
+from scraper.normalization.stated import amounts, ashby, greenhouse, lever, recruitee, schema_org
 
 READERS: dict[str, Callable[[Any], Salary | None]] = {
     "greenhouse": greenhouse.read,
@@ -19,6 +19,7 @@ READERS: dict[str, Callable[[Any], Salary | None]] = {
     "ashby": ashby.read,
     "amounts": amounts.read,
     "schema_org": schema_org.read,
+    "recruitee": recruitee.read,
 }
 
 

@@ -16,6 +16,7 @@ DAY = timedelta(days=1)
 CASES: list[tuple[str | int, datetime | None]] = [
     # ISO 8601
     ("2016-01-14T10:55:28-05:00", datetime(2016, 1, 14, 15, 55, 28, tzinfo=UTC)),
+    ("2026-05-29 09:45:21 UTC", datetime(2026, 5, 29, 9, 45, 21, tzinfo=UTC)),  # Recruitee
     ("2024-12-03T21:15:04+00:00", datetime(2024, 12, 3, 21, 15, 4, tzinfo=UTC)),
     ("2026-09-04T13:22:07.481Z", datetime(2026, 9, 4, 13, 22, 7, 481000, tzinfo=UTC)),
     ("2020-02-15T10:23:26", datetime(2020, 2, 15, 10, 23, 26, tzinfo=UTC)),  # Remotive: no zone means UTC

@@ -1,0 +1,123 @@
+"""Recruitee careers-site API: `GET {url}/api/offers/`, one request per board, every public offer -> RawPosting.
+
+Extracts strings as found; the `salary` object goes to normalization as `salary_format = "recruitee"`.
+Where the shape comes from: tests/fixtures/sources/recruitee/README.md.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any, ClassVar
+
+from models.records import RawPosting
+from scraper.config import SourceConfig
+from scraper.errors import ParseError
+from scraper.fetching import Fetcher, Page
+from scraper.sources._api import (
+    absolute_url,
+    as_text,
+    board_endpoint,
+    describe,
+    item_error,
+    load_json,
+    mapping,
+    option_int,
+    required_str,
+    text,
+    unique,
+)
+from scraper.sources._company import company_name
+
+ENDPOINT_PATH = "/api/offers/"
+DEFAULT_MAX_PAGES = 1  # one response holds the board; the key is accepted like every ATS kind's
+# The workplace flags, most specific first: an offer marked both remote and hybrid is hybrid.
+WORKPLACE_FLAGS = ("hybrid", "remote", "on_site")
+
+
+class RecruiteeSource:
+    """A Recruitee board: `board = "acme"` with `url = "https://acme.recruitee.com"` (or a custom careers domain,
+    or a mirror); a `url` with a path is the complete endpoint.
+
+    Options: `board` (required), `company` (else the offer's `company_name`, else the board slug made readable),
+    `max_pages` (accepted; there is no pagination). Offers whose `status` is not "published" are left out.
+    A well-formed `{"offers": []}` is a board with no openings (the run's size check guards a sudden drop);
+    `{}`, `[]` or an HTML page is an error.
+    """
+
+    kind: ClassVar[str] = "recruitee"
+
+    def __init__(self, config: SourceConfig) -> None:
+        self.config = config
+        self.board = required_str(config, "board")
+        self.url = board_endpoint(config, ENDPOINT_PATH, {})
+        option_int(config, "max_pages", DEFAULT_MAX_PAGES)
+        company_name(config)  # a bad `company` key fails here, not on the first offer
+
+    def fetch(self, fetcher: Fetcher) -> Iterator[Page]:
+        yield fetcher.get(self.url, headers={"Accept": "application/json"}, conditional=True)
+
+    def parse(self, page: Page) -> Iterator[RawPosting | ParseError]:
+        if page.not_modified:  # unchanged since the last run: nothing to re-read
+            return
+        document = load_json(page)
+        offers = document.get("offers") if isinstance(document, dict) else None
+        if not isinstance(offers, list):
+            raise ParseError(
+                f"{page.url}: expected a Recruitee board {{'offers': [...]}}, got {describe(document)}", url=page.url
+            )
+        for index, offer in enumerate(offers):
+            if isinstance(offer, dict) and isinstance(offer.get("status"), str) and offer["status"] != "published":
+                continue  # a draft, closed or internal offer, not a public posting
+            try:
+                yield self._posting(offer, page)
+            except ParseError as exc:
+                yield item_error(page, index, offer, exc)
+
+    def _posting(self, offer: Any, page: Page) -> RawPosting:
+        if not isinstance(offer, dict):
+            raise ParseError(f"an offer is a JSON {type(offer).__name__}, expected an object")
+        salary = offer.get("salary")
+        return RawPosting(
+            source=self.config.name,
+            external_id=text(offer, "id") or text(offer, "slug"),
+            url=absolute_url(text(offer, "careers_url"), page.url),
+            title=text(offer, "title"),
+            company=company_name(self.config, text(offer, "company_name")),
+            locations=unique([text(offer, "location"), *_locations(offer)]),
+            remote=next((flag for flag in WORKPLACE_FLAGS if offer.get(flag) is True), None),
+            employment_type=text(offer, "employment_type_code"),
+            seniority=text(offer, "experience_code"),
+            salary_format="recruitee" if isinstance(salary, dict) else None,
+            salary_data=salary if isinstance(salary, dict) else None,
+            posted_at=text(offer, "published_at") or text(offer, "created_at"),
+            description_html="".join(part for part in (text(offer, "description"), text(offer, "requirements")) if part)
+            or None,
+            apply_url=absolute_url(text(offer, "careers_apply_url"), page.url),
+            category_hint=_department(offer.get("department")),
+            fetched_at=page.fetched_at,
+            payload=offer,
+        )
+
+
+def _place(fields: Any) -> str | None:
+    """ "City, State, Country" from an object's parts as found; its `full_address` when it has none of them."""
+    parts = mapping(fields)
+    joined = ", ".join(
+        part
+        for part in unique(
+            [text(parts, "city"), text(parts, "state_name") or text(parts, "state"), text(parts, "country")]
+        )
+    )
+    return joined or text(parts, "full_address")
+
+
+def _locations(offer: dict[str, Any]) -> list[str | None]:
+    """Every entry of `locations[]`, else the offer's own city/state/country."""
+    entries: list[Any] = offer["locations"] if isinstance(offer.get("locations"), list) else []
+    found = [_place(entry) for entry in entries if isinstance(entry, dict)]
+    return found or [_place(offer)]
+
+
+def _department(value: Any) -> str | None:
+    """`department` is a name, or an object `{"id", "name"}` on some boards."""
+    return text(value, "name") if isinstance(value, dict) else as_text(value, "department")
