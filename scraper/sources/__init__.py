@@ -10,6 +10,7 @@ from scraper.sources.greenhouse import GreenhouseSource
 from scraper.sources.json_api import JsonApiSource
 from scraper.sources.jsonld import JsonLdSource
 from scraper.sources.lever import LeverSource
+from scraper.sources.personio import PersonioSource
 from scraper.sources.recruitee import RecruiteeSource
 from scraper.sources.rss import RssSource
 
@@ -24,6 +25,7 @@ REGISTRY: dict[str, type[Source]] = {
         RssSource,
         JsonApiSource,
         RecruiteeSource,
+        PersonioSource,
     )
 }
 

@@ -14,7 +14,7 @@ FIXTURES = ROOT / "tests" / "fixtures" / "sources"
 
 
 def sources_file(tmp_path: Path, base: str) -> None:
-    entries = [("orbital", "recruitee", "orbital")]
+    entries = [("orbital", "recruitee", "orbital"), ("kiefer", "personio", "kiefer-analytics")]
     text = "".join(
         f"""
 [[source]]
@@ -70,3 +70,20 @@ def test_recruitee_dry_run(tmp_path: Path, fixture_server: Any) -> None:
     assert (intern["salary"]["currency"], intern["salary"]["period"]) == ("GBP", "hour")
     assert intern["location"]["remote"] == "onsite"
     assert fixture_server.requests == ["/api/offers/"]
+
+
+def test_personio_dry_run(tmp_path: Path, fixture_server: Any) -> None:
+    fixture_server.serve("/xml", "text/xml; charset=UTF-8", (FIXTURES / "personio" / "feed.xml").read_bytes())
+    sources_file(tmp_path, fixture_server.url)
+
+    found = records(scrape(tmp_path, "kiefer"))
+
+    assert len(found) == 3
+    ml = found["Senior Machine Learning Engineer"]  # "(m/w/d)" is cleaned off the title
+    assert ml["company"] == "Kiefer Analytics GmbH"
+    assert ml["url"] == f"{fixture_server.url}/job/1843207"
+    assert ml["employment_types"] == ["full-time"]
+    assert ml["seniority"] == "senior"
+    assert ml["location"]["countries"] == ["DE"]
+    assert found["Praktikum Performance Marketing"]["company"] == "Kiefer Analytics"
+    assert fixture_server.requests == ["/xml"]
