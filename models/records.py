@@ -1,15 +1,56 @@
 """The pipeline's records: RawPosting (as a source found it) -> NormalizedPosting (one comparable shape).
 
-Plain frozen dataclasses; no parsing here (that is scraper/normalization) and no I/O.
+NormalizedPosting is also the one definition of the posting record: each field's metadata (`stored`)
+says its column, whether it counts in the content hash, which history field tracks it and where the API
+shows it; models/posting.py derives rows, schemas and change tracking from it. No parsing, no I/O here.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
-from models.enums import EmploymentType, Period, PeriodBasis, RemoteMode, Seniority
+from sqlalchemy import Boolean, Float, String, Text
+from sqlalchemy.types import TypeEngine
+
+from models.enums import ChangeField, EmploymentType, Period, PeriodBasis, RemoteMode, Seniority
+from models.types import JsonValue, UTCDateTime
+
+STORED = "jobfeed.stored"
+
+
+@dataclass(frozen=True, slots=True)
+class Stored:
+    """How one field of the posting record is stored and served (the metadata of `stored`)."""
+
+    # the column's type; None for a composite (Location, Salary: its own fields are the columns) and for
+    # the key (source, external_id), whose columns the table declares with their constraints
+    type: TypeEngine[Any] | None
+    column: str | None = None  # the column's name when it is not the field's
+    key: bool = False
+    hashed: bool = True  # a change of it rewrites the row (it counts in `content_hash`)
+    tracked: ChangeField | None = None  # its changes are recorded in posting_changes under this field
+    compared: bool = True  # False: kept in the tracked value, but a change of it alone is none
+    api: Literal["record", "detail"] | None = "record"  # in every record, only in the detail, or not served
+    api_first: bool = False  # served first in its object (raw text before its parse)
+    description: str | None = None  # the API schema's description
+
+
+def stored(
+    type_: TypeEngine[Any] | None = None,
+    *,
+    column: str | None = None,
+    key: bool = False,
+    hashed: bool = True,
+    tracked: ChangeField | None = None,
+    compared: bool = True,
+    api: Literal["record", "detail"] | None = "record",
+    api_first: bool = False,
+    description: str | None = None,
+) -> dict[str, Stored]:
+    """The `metadata` of a record field: `field(metadata=stored(Text(), tracked=ChangeField.TITLE))`."""
+    return {STORED: Stored(type_, column, key, hashed, tracked, compared, api, api_first, description)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,23 +61,38 @@ class Salary:
     None ("up to $X", "from EUR X"). The annual USD bounds are filled by `annualize` when known.
     """
 
-    min: float | None
-    max: float | None
-    currency: str | None
-    period: Period | None
-    period_basis: PeriodBasis
-    raw: str
-    annual_usd_min: float | None = None
-    annual_usd_max: float | None = None
+    min: float | None = field(metadata=stored(Float(), column="salary_min", tracked=ChangeField.SALARY))
+    max: float | None = field(metadata=stored(Float(), column="salary_max", tracked=ChangeField.SALARY))
+    currency: str | None = field(
+        metadata=stored(String(3), column="salary_currency", tracked=ChangeField.SALARY, description="ISO 4217")
+    )
+    period: Period | None = field(metadata=stored(String(10), column="salary_period", tracked=ChangeField.SALARY))
+    period_basis: PeriodBasis = field(metadata=stored(String(10), column="salary_period_basis"))
+    # "$60k - $120k" rewritten as "$60,000 - $120,000" is the same salary: the history compares what it means
+    raw: str = field(
+        metadata=stored(
+            Text(),
+            column="salary_raw",
+            tracked=ChangeField.SALARY,
+            compared=False,
+            api_first=True,
+            description="the salary text as the source printed it",
+        )
+    )
+    annual_usd_min: float | None = field(default=None, metadata=stored(Float()))
+    annual_usd_max: float | None = field(default=None, metadata=stored(Float()))
 
 
 @dataclass(frozen=True, slots=True)
 class Location:
-    raw: str | None
-    remote: RemoteMode | None = None
-    countries: tuple[str, ...] = ()
-    regions: tuple[str, ...] = ()
-    cities: tuple[str, ...] = ()
+    raw: str | None = field(metadata=stored(Text(), column="location_raw", tracked=ChangeField.LOCATION))
+    remote: RemoteMode | None = field(default=None, metadata=stored(String(10), tracked=ChangeField.LOCATION))
+    countries: tuple[str, ...] = field(
+        default=(),
+        metadata=stored(JsonValue, tracked=ChangeField.LOCATION, description="ISO 3166-1 alpha-2 codes"),
+    )
+    regions: tuple[str, ...] = field(default=(), metadata=stored(JsonValue, tracked=ChangeField.LOCATION))
+    cities: tuple[str, ...] = field(default=(), metadata=stored(JsonValue, tracked=ChangeField.LOCATION))
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,26 +134,38 @@ class RawPosting:
     payload: Any = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class NormalizedPosting:
-    """A posting in the comparable shape of the posting record (DESIGN.md section 5), before storage."""
+    """A posting in the comparable shape of the posting record (DESIGN.md section 5), before storage.
 
-    source: str
-    external_id: str
-    url: str
-    title: str
-    title_raw: str
-    company: str | None
-    category: str
-    location: Location
-    employment_types: tuple[EmploymentType, ...]
-    seniority: Seniority | None
-    tags: tuple[str, ...]
-    salary: Salary | None
-    featured: bool | None
-    posted_at: datetime | None
-    description_html: str | None
-    apply_url: str | None
-    fingerprint: str
-    flags: tuple[Flag, ...] = ()
-    payload: Any = field(default=None, compare=False)
+    The fields are in the order the API serves them. Adding one: docs/adding-a-posting-field.md.
+    """
+
+    source: str = field(metadata=stored(key=True))
+    external_id: str = field(metadata=stored(key=True))
+    url: str = field(metadata=stored(Text()))
+    title: str = field(metadata=stored(Text(), tracked=ChangeField.TITLE))
+    title_raw: str = field(metadata=stored(Text()))
+    featured: bool | None = field(metadata=stored(Boolean()))
+    company: str | None = field(metadata=stored(Text(), tracked=ChangeField.COMPANY))
+    category: str = field(metadata=stored(String(60)))
+    location: Location = field(metadata=stored())
+    employment_types: tuple[EmploymentType, ...] = field(
+        metadata=stored(JsonValue, tracked=ChangeField.EMPLOYMENT_TYPES)
+    )
+    seniority: Seniority | None = field(metadata=stored(String(20)))
+    tags: tuple[str, ...] = field(metadata=stored(JsonValue))
+    salary: Salary | None = field(metadata=stored())
+    flags: tuple[Flag, ...] = field(default=(), metadata=stored(JsonValue))
+    # hashed by its date only: "3 days ago" resolved against each run's clock is no change
+    posted_at: datetime | None = field(metadata=stored(UTCDateTime()))
+    description_html: str | None = field(
+        metadata=stored(
+            Text(),
+            api="detail",
+            description="the description, sanitized (no scripts, handlers or js: links)",
+        )
+    )
+    apply_url: str | None = field(metadata=stored(Text(), api="detail"))
+    fingerprint: str = field(metadata=stored(String(64), api=None))
+    payload: Any = field(default=None, compare=False, metadata=stored(JsonValue, hashed=False, api=None))

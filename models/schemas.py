@@ -1,18 +1,20 @@
 """Pydantic v2 schemas of the HTTP API and of the posting record (DESIGN.md sections 5 and 7).
 
 Shapes only: one `PostingOut` shared by the API, the JSON Feed's `_jobfeed` extension and
-`jobfeed scrape --dry-run`. No queries and no rendering here.
+`jobfeed scrape --dry-run`, built from the posting definition (models/records.py). No queries, no rendering.
 """
 
 from __future__ import annotations
 
+import typing
 from datetime import date, datetime
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal, Self
 
-from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, create_model
 
 from models.enums import EmploymentType, Period, PeriodBasis, RemoteMode, Seniority
-from models.records import NormalizedPosting
+from models.posting import RECORD_FIELDS, optional_part, record_values, stored_values
+from models.records import Flag, Location, NormalizedPosting, Salary, Stored
 
 MAX_PAGE_LIMIT = 200
 
@@ -31,53 +33,13 @@ class _Out(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
-class LocationOut(_Out):
-    raw: str | None
-    remote: RemoteMode | None
-    countries: list[str] = Field(description="ISO 3166-1 alpha-2 codes")
-    regions: list[str]
-    cities: list[str]
-
-
-class SalaryOut(_Out):
-    raw: str | None = Field(description="the salary text as the source printed it")
-    min: float | None
-    max: float | None
-    currency: str | None = Field(description="ISO 4217")
-    period: Period | None
-    period_basis: PeriodBasis | None
-    annual_usd_min: float | None
-    annual_usd_max: float | None
-
-
 class FlagOut(_Out):
     code: str = Field(description="stable finding code; salary findings start with `salary_`")
     message: str
 
 
-class PostingOut(_Out):
+class _PostingRecord(_Out):
     """The posting record (DESIGN.md section 5): unknown is null, raw values kept beside their parse."""
-
-    id: int | None = Field(description="null in a dry run")
-    source: str
-    sources: list[str] = Field(description="every source that lists this job (cross-source dedup)")
-    external_id: str
-    url: str
-    title: str
-    title_raw: str
-    featured: bool | None
-    company: str | None
-    category: str
-    location: LocationOut
-    employment_types: list[EmploymentType]
-    seniority: Seniority | None
-    tags: list[str]
-    salary: SalaryOut | None
-    flags: list[FlagOut]
-    posted_at: AwareDatetime | None
-    first_seen: AwareDatetime | None = Field(description="null in a dry run")
-    last_seen: AwareDatetime | None = Field(description="null in a dry run")
-    closed_at: AwareDatetime | None
 
     @classmethod
     def from_normalized(
@@ -89,53 +51,118 @@ class PostingOut(_Out):
         first_seen: datetime | None = None,
         last_seen: datetime | None = None,
         closed_at: datetime | None = None,
-    ) -> PostingOut:
+    ) -> Self:
         """The record of a pipeline posting (for `--dry-run`: no id, not yet seen)."""
-        salary = posting.salary
-        return cls(
-            id=id,
-            source=posting.source,
-            sources=sources if sources is not None else [posting.source],
-            external_id=posting.external_id,
-            url=posting.url,
-            title=posting.title,
-            title_raw=posting.title_raw,
-            featured=posting.featured,
-            company=posting.company,
-            category=posting.category,
-            location=LocationOut(
-                raw=posting.location.raw,
-                remote=posting.location.remote,
-                countries=list(posting.location.countries),
-                regions=list(posting.location.regions),
-                cities=list(posting.location.cities),
-            ),
-            employment_types=list(posting.employment_types),
-            seniority=posting.seniority,
-            tags=list(posting.tags),
-            salary=None
-            if salary is None
-            else SalaryOut(
-                raw=salary.raw,
-                min=salary.min,
-                max=salary.max,
-                currency=salary.currency,
-                period=salary.period,
-                period_basis=salary.period_basis,
-                annual_usd_min=salary.annual_usd_min,
-                annual_usd_max=salary.annual_usd_max,
-            ),
-            flags=[FlagOut(code=f.code, message=f.message) for f in posting.flags],
-            posted_at=posting.posted_at,
-            first_seen=first_seen,
-            last_seen=last_seen,
-            closed_at=closed_at,
+        values = {"source": posting.source, "external_id": posting.external_id, **stored_values(posting)}
+        return cls.model_validate(
+            {
+                **record_values(values),
+                "id": id,
+                "sources": sources if sources is not None else [posting.source],
+                "first_seen": first_seen,
+                "last_seen": last_seen,
+                "closed_at": closed_at,
+            }
         )
 
 
-class PostingDetailOut(PostingOut):
-    description_html: str | None = Field(description="the description, sanitized (no scripts, handlers or js: links)")
-    apply_url: str | None
+# The API's types of the record's field types.
+_OUT_TYPES: dict[Any, Any] = {datetime: AwareDatetime, Flag: FlagOut}
+
+
+def _out_type(annotation: Any, *, in_composite: bool = False) -> Any:
+    """The API type of a record field's type: tuples are lists, composites their own objects; in a
+    composite every value but a list may be null (a row holds columns, any of which may be null)."""
+    kind, optional = optional_part(annotation)
+    if typing.get_origin(kind) is tuple:
+        return list[_out_type(typing.get_args(kind)[0])]  # type: ignore[misc]
+    kind = _OUT_TYPES.get(kind, kind)
+    return kind | None if optional or in_composite else kind
+
+
+def _field(annotation: Any, spec: Stored, *, in_composite: bool = False) -> Any:
+    out = _out_type(annotation, in_composite=in_composite)
+    return (out, Field(description=spec.description) if spec.description else ...)
+
+
+for _record_field in RECORD_FIELDS:
+    if _record_field.composite:
+        _kind, _ = optional_part(_record_field.annotation)
+        _OUT_TYPES[_kind] = create_model(
+            f"{_kind.__name__}Out",
+            __base__=_Out,
+            **{c.field: _field(c.annotation, c.spec, in_composite=True) for c in _record_field.columns},
+        )
+
+
+def _fields(api: str) -> dict[str, Any]:
+    return {f.name: _field(f.annotation, f.spec) for f in RECORD_FIELDS if f.spec.api == api}
+
+
+_SEEN = "null in a dry run"
+if TYPE_CHECKING:
+    # For the type checker only: the models built below from the posting definition (models/records.py).
+
+    class LocationOut(_Out):
+        raw: str | None
+        remote: RemoteMode | None
+        countries: list[str]
+        regions: list[str]
+        cities: list[str]
+
+    class SalaryOut(_Out):
+        raw: str | None
+        min: float | None
+        max: float | None
+        currency: str | None
+        period: Period | None
+        period_basis: PeriodBasis | None
+        annual_usd_min: float | None
+        annual_usd_max: float | None
+
+    class PostingOut(_PostingRecord):
+        id: int | None
+        source: str
+        sources: list[str]
+        external_id: str
+        url: str
+        title: str
+        title_raw: str
+        featured: bool | None
+        company: str | None
+        category: str
+        location: LocationOut
+        employment_types: list[EmploymentType]
+        seniority: Seniority | None
+        tags: list[str]
+        salary: SalaryOut | None
+        flags: list[FlagOut]
+        posted_at: AwareDatetime | None
+        first_seen: AwareDatetime | None
+        last_seen: AwareDatetime | None
+        closed_at: AwareDatetime | None
+
+    class PostingDetailOut(PostingOut):
+        description_html: str | None
+        apply_url: str | None
+
+else:
+    LocationOut = _OUT_TYPES[Location]
+    SalaryOut = _OUT_TYPES[Salary]
+    _record = _fields("record")
+    PostingOut = create_model(
+        "PostingOut",
+        __base__=_PostingRecord,
+        __doc__=_PostingRecord.__doc__,
+        id=(int | None, Field(description=_SEEN)),
+        source=_record.pop("source"),
+        sources=(list[str], Field(description="every source that lists this job (cross-source dedup)")),
+        **_record,
+        first_seen=(AwareDatetime | None, Field(description=_SEEN)),
+        last_seen=(AwareDatetime | None, Field(description=_SEEN)),
+        closed_at=(AwareDatetime | None, ...),
+    )
+    PostingDetailOut = create_model("PostingDetailOut", __base__=PostingOut, **_fields("detail"))
 
 
 class PostingPage(_Out):

@@ -7,13 +7,10 @@ Shapes only. Enums are stored as strings; timestamps are timezone-aware UTC; lis
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
-    JSON,
-    BigInteger,
     Boolean,
-    DateTime,
     Float,
     ForeignKey,
     Index,
@@ -21,13 +18,13 @@ from sqlalchemy import (
     MetaData,
     String,
     Text,
-    TypeDecorator,
     UniqueConstraint,
     text,
 )
-from sqlalchemy.dialects.postgresql import JSONB
-from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from models.posting import POSTING_COLUMNS
+from models.types import BigId, JsonValue, UTCDateTime
 
 NAMING_CONVENTION = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
@@ -36,30 +33,6 @@ NAMING_CONVENTION = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
-
-JsonValue = JSON().with_variant(JSONB(), "postgresql")
-# SQLite's INTEGER PRIMARY KEY is the rowid alias only when declared INTEGER, not BIGINT.
-BigId = BigInteger().with_variant(Integer(), "sqlite")
-
-
-class UTCDateTime(TypeDecorator[datetime]):
-    """An aware UTC datetime on every backend (SQLite keeps no zone: store naive UTC, return aware)."""
-
-    impl = DateTime(timezone=True)
-    cache_ok = True
-
-    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            raise ValueError(f"naive datetime {value!r}: jobfeed stores aware UTC timestamps only")
-        value = value.astimezone(UTC)
-        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
-
-    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 def utcnow() -> datetime:
@@ -128,47 +101,57 @@ class Posting(Base):
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     source: Mapped[str] = mapped_column(ForeignKey("sources.name", ondelete="CASCADE"))
     external_id: Mapped[str] = mapped_column(String(300))
-    url: Mapped[str] = mapped_column(Text)
-    apply_url: Mapped[str | None] = mapped_column(Text)
-    title: Mapped[str] = mapped_column(Text)
-    title_raw: Mapped[str] = mapped_column(Text)
-    featured: Mapped[bool | None] = mapped_column(Boolean)
-    company: Mapped[str | None] = mapped_column(Text)
-    category: Mapped[str] = mapped_column(String(60))
-    location_raw: Mapped[str | None] = mapped_column(Text)
-    remote: Mapped[str | None] = mapped_column(String(10))
-    countries: Mapped[list[str]] = mapped_column(JsonValue, default=list)
-    regions: Mapped[list[str]] = mapped_column(JsonValue, default=list)
-    cities: Mapped[list[str]] = mapped_column(JsonValue, default=list)
-    employment_types: Mapped[list[str]] = mapped_column(JsonValue, default=list)
-    seniority: Mapped[str | None] = mapped_column(String(20))
-    tags: Mapped[list[str]] = mapped_column(JsonValue, default=list)
-    salary_raw: Mapped[str | None] = mapped_column(Text)
-    salary_min: Mapped[float | None] = mapped_column(Float)
-    salary_max: Mapped[float | None] = mapped_column(Float)
-    salary_currency: Mapped[str | None] = mapped_column(String(3))
-    salary_period: Mapped[str | None] = mapped_column(String(10))
-    salary_period_basis: Mapped[str | None] = mapped_column(String(10))
-    annual_usd_min: Mapped[float | None] = mapped_column(Float)
-    annual_usd_max: Mapped[float | None] = mapped_column(Float)
-    # the one value salary statistics use: midpoint of the annual USD range, or the one stated bound
+    # One column per field of the posting definition (NormalizedPosting in models/records.py).
+    for _column in POSTING_COLUMNS:
+        vars()[_column.name] = mapped_column(
+            _column.spec.type, nullable=_column.nullable, default=list if _column.is_list else None
+        )
+    del _column
+    # Derived from the record by storage: the one value salary statistics use (midpoint of the annual USD
+    # range, or the one stated bound), and whether any finding (a salary one) is among `flags`.
     annual_usd_mid: Mapped[float | None] = mapped_column(Float)
-    flags: Mapped[list[dict[str, str]]] = mapped_column(JsonValue, default=list)
     salary_flagged: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
     flagged: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
-    posted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     first_seen: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_seen: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # consecutive complete runs of its source that did not list it; closed at the threshold
     missed_runs: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
-    description_html: Mapped[str | None] = mapped_column(Text)
-    fingerprint: Mapped[str] = mapped_column(String(64))
     # the posting that represents this job in the API when several sources list it; None: itself
     duplicate_of: Mapped[int | None] = mapped_column(ForeignKey("postings.id", ondelete="SET NULL"))
     # hash of the normalized content; equal hash means nothing to rewrite but last_seen
     content_hash: Mapped[str] = mapped_column(String(64))
-    payload: Mapped[Any] = mapped_column(JsonValue, nullable=True)
+
+    if TYPE_CHECKING:
+        # For the type checker only: the generated columns that code names as attributes.
+        url: Mapped[str]
+        apply_url: Mapped[str | None]
+        title: Mapped[str]
+        title_raw: Mapped[str]
+        featured: Mapped[bool | None]
+        company: Mapped[str | None]
+        category: Mapped[str]
+        location_raw: Mapped[str | None]
+        remote: Mapped[str | None]
+        countries: Mapped[list[str]]
+        regions: Mapped[list[str]]
+        cities: Mapped[list[str]]
+        employment_types: Mapped[list[str]]
+        seniority: Mapped[str | None]
+        tags: Mapped[list[str]]
+        salary_raw: Mapped[str | None]
+        salary_min: Mapped[float | None]
+        salary_max: Mapped[float | None]
+        salary_currency: Mapped[str | None]
+        salary_period: Mapped[str | None]
+        salary_period_basis: Mapped[str | None]
+        annual_usd_min: Mapped[float | None]
+        annual_usd_max: Mapped[float | None]
+        flags: Mapped[list[dict[str, str]]]
+        posted_at: Mapped[datetime | None]
+        description_html: Mapped[str | None]
+        fingerprint: Mapped[str]
+        payload: Mapped[Any]
 
 
 class PostingChange(Base):

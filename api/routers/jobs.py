@@ -14,9 +14,9 @@ from api.cache import ResponseCache
 from api.cursor import InvalidCursor, decode_cursor
 from api.deps import CacheDep, FiltersDep, SessionDep, TaxonomyDep, check_category
 from api.errors import ERROR_RESPONSES, ApiError
-from api.feeds import sanitize_html
 from api.routers._render import NOT_MODIFIED, cached_json
 from models.schemas import ErrorDetailOut, OutlierFilters, PostingDetailOut, PostingFilters, PostingPage
+from models.text import sanitize_html
 
 router = APIRouter(prefix="/api/v1", tags=["jobs"], responses=ERROR_RESPONSES)
 
@@ -71,6 +71,6 @@ def get_job(
         if found is None:
             raise ApiError(404, f"No posting has id {posting_id}. Find ids in /api/v1/jobs.")
         detail, description = found
-        return detail.model_copy(update={"description_html": sanitize_html(description) or None})
+        return detail.model_copy(update={"description_html": sanitize_html(description)})
 
     return cached_json(request, session, cache, _DETAIL, compute)

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from models.records import NormalizedPosting, RawPosting, Salary
+from models.text import clean_text, sanitize_html
 from scraper.errors import ScraperError
 from scraper.normalization.currency import Rates, annualize, load_rates
 from scraper.normalization.dates import parse_posted_at, parse_valid_through
@@ -21,7 +22,6 @@ from scraper.normalization.location import parse_location
 from scraper.normalization.salary import parse_salary
 from scraper.normalization.seniority import parse_seniority
 from scraper.normalization.stated import read_stated_salary
-from scraper.normalization.text import clean_text, sanitize_html
 from scraper.normalization.title import TitleRules, classify_title, clean_title, load_title_rules
 
 FALLBACK_CATEGORY = "other"

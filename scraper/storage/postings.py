@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 from collections import Counter, defaultdict
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -38,8 +37,19 @@ from sqlalchemy.orm import InstrumentedAttribute
 from sqlalchemy.sql.dml import Insert
 
 from models.enums import ChangeField
+from models.posting import (
+    COLUMN_NAMES,
+    JSON_COLUMN_NAMES,
+    POSTING_COLUMNS,
+    TRACKED_COLUMN_NAMES,
+    changes,
+    hashed_content,
+    stored_values,
+)
 from models.records import NormalizedPosting, Salary
-from models.tables import Posting, PostingChange, Source, UTCDateTime
+from models.tables import Posting, PostingChange, Source
+from models.text import strip_controls
+from models.types import UTCDateTime
 from scraper.storage._transaction import is_postgres, postings_transaction
 from scraper.validation.outliers import OUTLIER_CODE
 
@@ -52,55 +62,15 @@ CHUNK = 900
 LAST_SEEN_MAX_LAG = timedelta(hours=24)
 LAST_SEEN_MAX_RUNS = 12
 
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-# Written on insert and rewritten on a content change; never `id`, `source`, `external_id`, `first_seen`
-# (a posting's identity and history) nor `duplicate_of` (kept by the dedup pass).
-_CONTENT_COLUMNS = (
-    "url",
-    "apply_url",
-    "title",
-    "title_raw",
-    "featured",
-    "company",
-    "category",
-    "location_raw",
-    "remote",
-    "countries",
-    "regions",
-    "cities",
-    "employment_types",
-    "seniority",
-    "tags",
-    "salary_raw",
-    "salary_min",
-    "salary_max",
-    "salary_currency",
-    "salary_period",
-    "salary_period_basis",
-    "annual_usd_min",
-    "annual_usd_max",
-    "annual_usd_mid",
-    "flags",
-    "salary_flagged",
-    "flagged",
-    "posted_at",
-    "description_html",
-    "fingerprint",
-    "content_hash",
-    "payload",
-    "last_seen",
-)
-
-_HASHED_COLUMNS = tuple(
-    name
-    for name in _CONTENT_COLUMNS
-    if name not in ("content_hash", "payload", "last_seen", "posted_at", "salary_flagged", "flagged")
-)
-# The columns `posting_row` fills (all of `postings` but `source`, `id`, `duplicate_of`), in staging order.
+# Written on insert and rewritten on a content change: the record's columns and those derived from them;
+# never `id`, `source`, `external_id`, `first_seen` (a posting's identity and history) nor `duplicate_of`
+# (kept by the dedup pass).
+_DERIVED_COLUMNS = ("annual_usd_mid", "salary_flagged", "flagged", "content_hash", "last_seen")
+_CONTENT_COLUMNS = (*COLUMN_NAMES, *_DERIVED_COLUMNS)
 _ROW_COLUMNS = ("external_id", *_CONTENT_COLUMNS, "first_seen", "missed_runs", "closed_at")
-_JSON_COLUMNS = frozenset({"countries", "regions", "cities", "employment_types", "tags", "flags", "payload"})
-_TIME_COLUMNS = frozenset({"posted_at", "first_seen", "last_seen", "closed_at"})
+_TIME_COLUMNS = frozenset(
+    {"first_seen", "last_seen", "closed_at", *(c.name for c in POSTING_COLUMNS if isinstance(c.spec.type, UTCDateTime))}
+)
 _CHANGE_COLUMNS = ("posting_id", "run_id", "field", "old", "new", "changed_at")
 
 
@@ -296,88 +266,21 @@ def annual_usd_mid(salary: Salary | None) -> float | None:
 
 
 def posting_row(posting: NormalizedPosting, now: datetime) -> dict[str, Any]:
-    """The `postings` columns of one posting (all but `source`, `id`, `duplicate_of`), text cleaned of
-    control characters, with its `content_hash`."""
-    salary = posting.salary
-    location = posting.location
-    flags = [{"code": clean_text(flag.code), "message": clean_text(flag.message)} for flag in posting.flags]
-    salary_flagged, flagged = flag_state(flags)
-    row: dict[str, Any] = {
-        "external_id": clean_text(posting.external_id),
-        "url": clean_text(posting.url),
-        "apply_url": _clean_optional(posting.apply_url),
-        "title": clean_text(posting.title),
-        "title_raw": clean_text(posting.title_raw),
-        "featured": posting.featured,
-        "company": _clean_optional(posting.company),
-        "category": posting.category,
-        "location_raw": _clean_optional(location.raw),
-        "remote": None if location.remote is None else str(location.remote),
-        "countries": list(location.countries),
-        "regions": list(location.regions),
-        "cities": [clean_text(city) for city in location.cities],
-        "employment_types": [str(kind) for kind in posting.employment_types],
-        "seniority": None if posting.seniority is None else str(posting.seniority),
-        "tags": [clean_text(tag) for tag in posting.tags],
-        "salary_raw": None if salary is None else clean_text(salary.raw),
-        "salary_min": None if salary is None else salary.min,
-        "salary_max": None if salary is None else salary.max,
-        "salary_currency": None if salary is None else salary.currency,
-        "salary_period": None if salary is None or salary.period is None else str(salary.period),
-        "salary_period_basis": None if salary is None else str(salary.period_basis),
-        "annual_usd_min": None if salary is None else salary.annual_usd_min,
-        "annual_usd_max": None if salary is None else salary.annual_usd_max,
-        "annual_usd_mid": annual_usd_mid(salary),
-        "flags": flags,
-        "salary_flagged": salary_flagged,
-        "flagged": flagged,
-        "posted_at": posting.posted_at,
-        "description_html": _clean_optional(posting.description_html),
-        "fingerprint": posting.fingerprint,
-        "payload": clean_json(posting.payload),
-        "first_seen": now,
-        "last_seen": now,
-        "missed_runs": 0,
-        "closed_at": None,
-    }
+    """The `postings` columns of one posting (all but `source`, `id`, `duplicate_of`): the record's values
+    through the text policy (models/posting.py), the columns derived from them, and its `content_hash`."""
+    row: dict[str, Any] = {"external_id": strip_controls(posting.external_id), **stored_values(posting)}
+    row["annual_usd_mid"] = annual_usd_mid(posting.salary)
+    row["salary_flagged"], row["flagged"] = flag_state(row["flags"])
+    row.update(first_seen=now, last_seen=now, missed_runs=0, closed_at=None)
     row["content_hash"] = content_hash(row)
     return row
 
 
 def content_hash(row: dict[str, Any]) -> str:
-    """SHA-256 of the normalized content of a posting row: not its timestamps, not the raw payload.
-
-    `posted_at` counts by its date only: "3 days ago" resolved against each run's clock must not make a
-    posting look changed on every run.
-    """
-    posted_at = row["posted_at"]
-    content = [row[name] for name in _HASHED_COLUMNS]
-    content.append(None if posted_at is None else posted_at.date().isoformat())
-    return hashlib.sha256(orjson.dumps(content)).hexdigest()
-
-
-def clean_text(value: str) -> str:
-    """Text without NUL and the other control characters (PostgreSQL refuses NUL; none belongs in a posting).
-
-    >>> clean_text("Data\\x00 Engineer\\x07\\n")
-    'Data Engineer\\n'
-    """
-    return _CONTROL.sub("", value) if _CONTROL.search(value) else value
-
-
-def clean_json(value: Any) -> Any:
-    """A JSON-shaped value with every string (keys too) cleaned of control characters."""
-    if isinstance(value, str):
-        return clean_text(value)
-    if isinstance(value, dict):
-        return {clean_json(key): clean_json(item) for key, item in value.items()}
-    if isinstance(value, list | tuple):
-        return [clean_json(item) for item in value]
-    return value
-
-
-def _clean_optional(value: str | None) -> str | None:
-    return None if value is None else clean_text(value)
+    """SHA-256 of the normalized content of a posting row (the definition's hashed columns): not its
+    bookkeeping timestamps, not the raw payload; `posted_at` counts by its date only ("3 days ago" resolved
+    against each run's clock must not make a posting look changed on every run)."""
+    return hashlib.sha256(orjson.dumps(hashed_content(row))).hexdigest()
 
 
 def _require_aware(now: datetime) -> None:
@@ -444,25 +347,12 @@ def _stored_rows(connection: Connection, source: str, external_ids: list[str]) -
     return found
 
 
-_TRACKED = (
-    Posting.id,
-    Posting.title,
-    Posting.company,
-    Posting.location_raw,
-    Posting.remote,
-    Posting.countries,
-    Posting.regions,
-    Posting.cities,
-    Posting.employment_types,
-    Posting.salary_raw,
-    Posting.salary_min,
-    Posting.salary_max,
-    Posting.salary_currency,
-    Posting.salary_period,
-    Posting.annual_usd_mid,
-    Posting.flags,
-    Posting.fingerprint,
-    Posting.apply_url,
+# What a rewrite compares: the tracked fields, and what the outlier flag and the dedup keys need.
+_TRACKED = tuple(
+    getattr(Posting, name)
+    for name in dict.fromkeys(
+        ("id", *TRACKED_COLUMN_NAMES, "annual_usd_mid", "flags", "fingerprint", "company", "apply_url")
+    )
 )
 
 
@@ -487,48 +377,11 @@ def _keep_outlier_flag(old_row: dict[str, Any], row: dict[str, Any]) -> list[dic
     return [*(flag for flag in flags if flag["code"] != OUTLIER_CODE), kept[0]]
 
 
-def _salary_value(row: dict[str, Any]) -> dict[str, Any] | None:
-    value = {
-        "raw": row["salary_raw"],
-        "min": row["salary_min"],
-        "max": row["salary_max"],
-        "currency": row["salary_currency"],
-        "period": row["salary_period"],
-    }
-    return None if all(item is None for item in value.values()) else value
-
-
-def _location_value(row: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "raw": row["location_raw"],
-        "remote": row["remote"],
-        "countries": list(row["countries"] or []),
-        "regions": list(row["regions"] or []),
-        "cities": list(row["cities"] or []),
-    }
-
-
-def _salary_meaning(value: dict[str, Any] | None) -> tuple[Any, ...] | None:
-    # "$60k - $120k" rewritten as "$60,000 - $120,000" is the same salary: compare what it means.
-    return None if value is None else (value["min"], value["max"], value["currency"], value["period"])
-
-
 def _field_changes(
     posting_id: int, old: dict[str, Any], new: dict[str, Any], *, run_id: int, now: datetime
 ) -> Iterator[dict[str, Any]]:
-    old_salary, new_salary = _salary_value(old), _salary_value(new)
-    if _salary_meaning(old_salary) != _salary_meaning(new_salary):
-        yield _change(posting_id, ChangeField.SALARY, old_salary, new_salary, run_id, now)
-    if old["title"] != new["title"]:
-        yield _change(posting_id, ChangeField.TITLE, old["title"], new["title"], run_id, now)
-    old_location, new_location = _location_value(old), _location_value(new)
-    if old_location != new_location:
-        yield _change(posting_id, ChangeField.LOCATION, old_location, new_location, run_id, now)
-    if old["company"] != new["company"]:
-        yield _change(posting_id, ChangeField.COMPANY, old["company"], new["company"], run_id, now)
-    old_types, new_types = list(old["employment_types"] or []), list(new["employment_types"])
-    if sorted(old_types) != sorted(new_types):
-        yield _change(posting_id, ChangeField.EMPLOYMENT_TYPES, old_types, new_types, run_id, now)
+    for what, old_value, new_value in changes(old, new):
+        yield _change(posting_id, what, old_value, new_value, run_id, now)
 
 
 def _change(
@@ -562,7 +415,7 @@ _UPSERT_FROM_BATCH = text(
 ).bindparams(bindparam("source", type_=String))
 _UTC = UTCDateTime()
 _PAYLOAD_POSITION = _ROW_COLUMNS.index("payload")
-_LIST_POSITIONS = tuple(_ROW_COLUMNS.index(name) for name in sorted(_JSON_COLUMNS - {"payload"}))
+_LIST_POSITIONS = tuple(_ROW_COLUMNS.index(name) for name in sorted(JSON_COLUMN_NAMES - {"payload"}))
 _TIME_POSITIONS = tuple(_ROW_COLUMNS.index(name) for name in sorted(_TIME_COLUMNS))
 
 

@@ -230,6 +230,25 @@ def test_control_characters_are_stripped(
     assert (stored.title, stored.payload) == ("Data Engineer", {"k": ["v"]})
 
 
+def test_lone_surrogates_are_stripped_on_both_backends(
+    store: Engine, make_posting: MakePosting, new_run: Callable[..., int], rows: Rows
+) -> None:
+    """A JSON "\\ud83d" escape leaves a lone surrogate: PostgreSQL's json type and UTF-8 refuse it, and it
+    once failed a whole 500-posting batch. The text policy strips it from every stored string."""
+    batch = [
+        replace(make_posting("title"), title="Data Engineer \ud83d"),
+        replace(make_posting("description"), description_html="<p>Build \ud83d pipelines</p>"),
+        make_posting("payload", payload={"title": "Data \ud83d", "tags\udc00": ["\ud83d"]}),
+        make_posting("clean"),
+    ]
+    result = upsert_postings(store, "board", batch, run_id=new_run(store), now=T0)
+    stored = rows(store)
+    assert result.new == 4
+    assert stored["board/title"].title == "Data Engineer "
+    assert stored["board/description"].description_html == "<p>Build  pipelines</p>"
+    assert stored["board/payload"].payload == {"title": "Data ", "tags": [""]}
+
+
 def _checksum(engine: Engine, exclude: set[str]) -> str:
     with engine.connect() as connection:
         postings = [

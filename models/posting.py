@@ -1,0 +1,263 @@
+"""What follows from the one posting definition (`NormalizedPosting` and its `stored` metadata): the columns,
+the stored values of a record, the API record of a row, and the changes the history tracks.
+
+Pure: no I/O. The table (models/tables.py), storage and the API's schemas and queries all read it from here.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import types
+import typing
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from enum import Enum
+from typing import Any
+
+from models.enums import ChangeField
+from models.records import STORED, Location, NormalizedPosting, Salary, Stored
+from models.text import clean_json, strip_controls
+
+
+@dataclass(frozen=True, slots=True)
+class PostingColumn:
+    """One content column of `postings`: where its value sits in the record and how it is stored and served."""
+
+    name: str
+    field: str  # the record field's name (in its composite, for `composite`)
+    composite: str | None  # "location", "salary", or None for a field of the record itself
+    spec: Stored
+    annotation: Any  # the record field's type (`tuple[str, ...]`, `RemoteMode | None`)
+    nullable: bool
+
+    @property
+    def is_list(self) -> bool:
+        return typing.get_origin(self.annotation) is tuple
+
+
+@dataclass(frozen=True, slots=True)
+class RecordField:
+    """One field of the API record: a column, or a composite made of columns."""
+
+    name: str
+    spec: Stored
+    annotation: Any
+    columns: tuple[PostingColumn, ...]  # one for a plain field; the composite's, in API order
+
+    @property
+    def composite(self) -> bool:
+        return self.spec.type is None and not self.spec.key
+
+
+def optional_part(annotation: Any) -> tuple[Any, bool]:
+    """`X | None` -> (X, True); `X` -> (X, False).
+
+    >>> optional_part(int | None)
+    (<class 'int'>, True)
+    """
+    if isinstance(annotation, types.UnionType) or typing.get_origin(annotation) is typing.Union:
+        members = [member for member in typing.get_args(annotation) if member is not type(None)]
+        if len(members) == 1:
+            return members[0], True
+    return annotation, annotation is Any
+
+
+def _spec(item: dataclasses.Field[Any]) -> Stored | None:
+    spec = item.metadata.get(STORED)
+    return spec if isinstance(spec, Stored) else None
+
+
+def _record_fields() -> tuple[RecordField, ...]:
+    hints = typing.get_type_hints(NormalizedPosting)
+    found: list[RecordField] = []
+    for item in dataclasses.fields(NormalizedPosting):
+        spec = _spec(item)
+        if spec is None:
+            continue
+        annotation = hints[item.name]
+        if spec.key:
+            found.append(RecordField(item.name, spec, annotation, ()))
+            continue
+        if spec.type is not None:
+            _, nullable = optional_part(annotation)
+            column = PostingColumn(spec.column or item.name, item.name, None, spec, annotation, nullable)
+            found.append(RecordField(item.name, spec, annotation, (column,)))
+            continue
+        kind, optional = optional_part(annotation)
+        columns: list[PostingColumn] = []
+        sub_hints = typing.get_type_hints(kind)
+        for sub in dataclasses.fields(kind):
+            sub_spec = _spec(sub)
+            if sub_spec is None:
+                continue
+            sub_annotation = sub_hints[sub.name]
+            _, nullable = optional_part(sub_annotation)
+            name = sub_spec.column or sub.name
+            columns.append(PostingColumn(name, sub.name, item.name, sub_spec, sub_annotation, nullable or optional))
+        columns.sort(key=lambda column: not column.spec.api_first)
+        found.append(RecordField(item.name, spec, annotation, tuple(columns)))
+    return tuple(found)
+
+
+RECORD_FIELDS = _record_fields()
+# Every content column, in record order (the table declares the key, `source` and `external_id`, itself).
+POSTING_COLUMNS: tuple[PostingColumn, ...] = tuple(column for field in RECORD_FIELDS for column in field.columns)
+COLUMN_NAMES = tuple(column.name for column in POSTING_COLUMNS)
+# The columns of every API record, the detail's extra ones, and those whose change rewrites the row.
+RECORD_COLUMN_NAMES = tuple(c.name for f in RECORD_FIELDS if f.spec.api == "record" for c in f.columns)
+DETAIL_COLUMN_NAMES = tuple(c.name for f in RECORD_FIELDS if f.spec.api == "detail" for c in f.columns)
+HASHED_COLUMN_NAMES = tuple(column.name for column in POSTING_COLUMNS if column.spec.hashed)
+TRACKED: dict[ChangeField, tuple[PostingColumn, ...]] = {}
+for _column in POSTING_COLUMNS:
+    if _column.spec.tracked is not None:
+        TRACKED[_column.spec.tracked] = (*TRACKED.get(_column.spec.tracked, ()), _column)
+TRACKED_COLUMN_NAMES = tuple(column.name for group in TRACKED.values() for column in group)
+JSON_COLUMN_NAMES = frozenset(c.name for c in POSTING_COLUMNS if c.is_list or c.annotation is Any)
+
+
+# ------------------------------------------------------------------------------------------ record -> row
+
+
+def stored_value(value: Any) -> Any:
+    """A record value as its column holds it: enums as their value, tuples as lists, findings as objects,
+    every string through the text policy (models/text.py).
+
+    >>> from models.enums import RemoteMode
+    >>> stored_value((RemoteMode.REMOTE, "Berlin\\x00"))
+    ['remote', 'Berlin']
+    """
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, str):
+        return strip_controls(value)
+    if isinstance(value, list | tuple):
+        return [stored_value(item) for item in value]
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {item.name: stored_value(getattr(value, item.name)) for item in dataclasses.fields(value)}
+    if isinstance(value, dict):
+        return clean_json(value)
+    return value
+
+
+def stored_values(posting: NormalizedPosting) -> dict[str, Any]:
+    """Every content column's value for one record (the key, `source` and `external_id`, not included)."""
+    values: dict[str, Any] = {}
+    for column in POSTING_COLUMNS:
+        if column.composite is None:
+            value = getattr(posting, column.field)
+        else:
+            part = getattr(posting, column.composite)
+            value = None if part is None else getattr(part, column.field)
+        values[column.name] = clean_json(value) if column.annotation is Any else stored_value(value)
+    return values
+
+
+def hashed_content(values: Mapping[str, Any]) -> list[Any]:
+    """What `content_hash` covers, in a stable order; a timestamp counts by its date only."""
+    content: list[Any] = []
+    for name in HASHED_COLUMN_NAMES:
+        value = values[name]
+        content.append(value.date().isoformat() if isinstance(value, datetime) else value)
+    return content
+
+
+# ------------------------------------------------------------------------------------------ row -> API
+
+
+def _served(value: Any, annotation: Any) -> Any:
+    """A column's value as the API record serves it: lists as lists, values outside a closed vocabulary
+    (a writer bug) dropped rather than failing the page."""
+    kind, _ = optional_part(annotation)
+    if typing.get_origin(kind) is tuple:
+        (item_kind, *_) = typing.get_args(kind)
+        items = list(value or ())
+        if isinstance(item_kind, type) and issubclass(item_kind, Enum):
+            allowed = {member.value for member in item_kind}
+            return [item for item in items if item in allowed]
+        if dataclasses.is_dataclass(item_kind):
+            names = [item.name for item in dataclasses.fields(item_kind)]
+            return [{name: item.get(name) for name in names} for item in items if isinstance(item, dict)]
+        return items
+    if isinstance(kind, type) and issubclass(kind, Enum):
+        return value if value in {member.value for member in kind} else None
+    return value
+
+
+def record_values(row: Mapping[Any, Any], *, detail: bool = False) -> dict[str, Any]:
+    """The posting-record part of an API record from a row with the record's columns (and `source`,
+    `external_id`); the detail's fields too when `detail`. Composites are objects; an optional composite
+    whose columns are all null is null (a posting that states no salary)."""
+    record: dict[str, Any] = {}
+    for field in RECORD_FIELDS:
+        if field.spec.api is None or (field.spec.api == "detail" and not detail):
+            continue
+        if field.spec.key:
+            record[field.name] = row[field.name]
+        elif not field.composite:
+            (column,) = field.columns
+            record[field.name] = _served(row[column.name], column.annotation)
+        else:
+            part = {column.field: _served(row[column.name], column.annotation) for column in field.columns}
+            _, optional = optional_part(field.annotation)
+            empty = all(row[column.name] is None for column in field.columns)
+            record[field.name] = None if optional and empty else part
+    return record
+
+
+# ------------------------------------------------------------------------------------------ history
+
+
+_OPTIONAL_COMPOSITES = frozenset(f.name for f in RECORD_FIELDS if f.composite and optional_part(f.annotation)[1])
+
+
+def _tracked_value(field: ChangeField, values: Mapping[str, Any]) -> Any:
+    columns = TRACKED[field]
+    if len(columns) == 1 and columns[0].composite is None:
+        value = values[columns[0].name]
+        return list(value or []) if columns[0].is_list else value
+    part = {c.field: list(values[c.name] or []) if c.is_list else values[c.name] for c in columns}
+    empty = all(item is None for item in part.values())
+    return None if empty and columns[0].composite in _OPTIONAL_COMPOSITES else part
+
+
+def _meaning(field: ChangeField, value: Any) -> Any:
+    columns = TRACKED[field]
+    if isinstance(value, dict):
+        return {c.field: value[c.field] for c in columns if c.spec.compared}
+    # a list alone is a set of values: the same employment types in another order are no change
+    return sorted(value) if isinstance(value, list) else value
+
+
+def changes(old: Mapping[str, Any], new: Mapping[str, Any]) -> Iterator[tuple[ChangeField, Any, Any]]:
+    """(field, old value, new value) for every tracked field whose meaning changed between two rows.
+
+    A composite's value is an object of its tracked columns (null for an optional composite with none);
+    columns marked `compared=False` ride along in the value but do not make a change by themselves.
+    """
+    for field in TRACKED:
+        old_value, new_value = _tracked_value(field, old), _tracked_value(field, new)
+        if _meaning(field, old_value) != _meaning(field, new_value):
+            yield field, old_value, new_value
+
+
+__all__ = [
+    "COLUMN_NAMES",
+    "DETAIL_COLUMN_NAMES",
+    "HASHED_COLUMN_NAMES",
+    "JSON_COLUMN_NAMES",
+    "POSTING_COLUMNS",
+    "RECORD_COLUMN_NAMES",
+    "RECORD_FIELDS",
+    "TRACKED",
+    "TRACKED_COLUMN_NAMES",
+    "Location",
+    "PostingColumn",
+    "RecordField",
+    "Salary",
+    "changes",
+    "hashed_content",
+    "record_values",
+    "stored_value",
+    "stored_values",
+]

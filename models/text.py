@@ -1,0 +1,89 @@
+"""The one text policy for everything jobfeed stores or shows: which characters go, and which HTML stays.
+
+Pure functions shared by the scraper (before storage) and the API (before rendering); no I/O.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from typing import Any
+
+import nh3
+
+# Characters no stored or rendered text may hold, one set for both: C0 controls but tab, newline and
+# carriage return (PostgreSQL refuses NUL, XML 1.0 refuses them all), DEL and the C1 controls, lone
+# surrogates (a bad decode or a JSON "\ud83d" escape leaves them: PostgreSQL's json type refuses them and
+# so does UTF-8, which failed a whole batch), and the noncharacters U+FFFE and U+FFFF (XML refuses them).
+_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+_SPACE = re.compile(r"\s+")
+_ANGLE = re.compile("[<>]")
+# Links a description may keep; every other scheme (javascript:, data:, vbscript:) loses its href.
+URL_SCHEMES = frozenset({"http", "https", "mailto"})
+LINK_REL = "noopener noreferrer nofollow"
+
+
+def strip_controls(text: str) -> str:
+    """`text` without the forbidden characters, its layout (tabs, line breaks) kept.
+
+    >>> strip_controls("Data\\x00 Engineer\\x07\\n\\x85\\ud83d")
+    'Data Engineer\\n'
+    """
+    return _FORBIDDEN.sub("", text) if _FORBIDDEN.search(text) else text
+
+
+def clean_text(text: str | None) -> str | None:
+    """One line of text: no forbidden characters, runs of white space as one space; None for nothing left.
+
+    >>> clean_text("  Data\\x00 Engineer\\n ")
+    'Data Engineer'
+    >>> clean_text("\\x07") is None
+    True
+    """
+    if text is None:
+        return None
+    return _SPACE.sub(" ", strip_controls(text)).strip() or None
+
+
+def clean_json(value: Any) -> Any:
+    """A JSON-shaped value with every string (keys too) through `strip_controls`; tuples become lists.
+
+    >>> clean_json({"t\\x00": ["a\\ud83d", 1, None]})
+    {'t': ['a', 1, None]}
+    """
+    if isinstance(value, str):
+        return strip_controls(value)
+    if isinstance(value, dict):
+        return {clean_json(key): clean_json(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [clean_json(item) for item in value]
+    return value
+
+
+def sanitize_html(fragment: str | None) -> str | None:
+    """Description HTML safe to store and to embed: nh3's allow-list (no scripts, no event handlers),
+    http(s)/mailto links only, `rel` on every link, no forbidden characters; None for nothing left.
+
+    >>> sanitize_html('<p onclick="x()">Hi<script>alert(1)</script> <a href="javascript:alert(1)">x</a></p>')
+    '<p>Hi <a rel="noopener noreferrer nofollow">x</a></p>'
+    """
+    if fragment is None:
+        return None
+    # stripped after too: a character reference (&#1;) decodes to a forbidden character inside nh3
+    cleaned = strip_controls(nh3.clean(strip_controls(fragment), url_schemes=set(URL_SCHEMES), link_rel=LINK_REL))
+    return cleaned.strip() or None
+
+
+def plain_text(text: str | None) -> str:
+    """Text with no markup left in it, whatever a reader does with it (shows it as text or as HTML).
+
+    Tags are dropped (a script's content too) and the angle brackets that remain are removed, so even
+    a reader that decodes the text as HTML finds no element to run.
+
+    >>> plain_text("Senior <script>alert(1)</script>Engineer &lt;img onerror=x&gt;")
+    'Senior Engineer img onerror=x'
+    """
+    if not text:
+        return ""
+    stripped = html.unescape(nh3.clean(strip_controls(text), tags=set()))
+    return _SPACE.sub(" ", _ANGLE.sub("", strip_controls(stripped))).strip()
