@@ -1,8 +1,8 @@
 """Rendering of RSS 2.0, Atom 1.0 and JSON Feed 1.1 from posting records, and the text/HTML hygiene they need.
 
 Pure functions, no queries. Scraped text is untrusted: titles become plain text with no markup left,
-descriptions are sanitized with nh3 here too (defence in depth), characters XML forbids are dropped,
-and only http(s) links are emitted.
+descriptions are sanitized again (defence in depth), characters XML forbids are dropped (the one text
+policy of models/text.py), and only http(s) links are emitted.
 """
 
 from __future__ import annotations
@@ -15,52 +15,13 @@ from datetime import datetime
 from email.utils import format_datetime
 from urllib.parse import urlsplit
 
-import nh3
 import orjson
 
+from api.money import salary_text
 from models.schemas import PostingOut
+from models.text import plain_text, sanitize_html, strip_controls
 
-# XML 1.0 forbids these code points outright; a NUL or an ESC in a scraped title must not break a feed.
-_XML_INVALID = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
-_C1_CONTROLS = re.compile("[\x7f-\x9f]")
 _ANGLE = re.compile("[<>]")
-_SPACES = re.compile(r"\s+")
-_URL_SCHEMES = {"http", "https", "mailto"}
-
-
-def xml_safe(text: str) -> str:
-    """`text` without the characters XML 1.0 cannot carry (NUL, other C0 controls, C1 controls).
-
-    >>> xml_safe("a\\x00b\\x1bc\\x85d")
-    'abcd'
-    """
-    return _C1_CONTROLS.sub("", _XML_INVALID.sub("", text))
-
-
-def plain_text(text: str | None) -> str:
-    """Scraped text with no markup left in it, whatever a reader does with it (text or HTML).
-
-    Tags are dropped (a script's content too) and the angle brackets that remain are removed, so even
-    a reader that decodes the text as HTML finds no element to run.
-
-    >>> plain_text("Senior <script>alert(1)</script>Engineer &lt;img onerror=x&gt;")
-    'Senior Engineer img onerror=x'
-    """
-    if not text:
-        return ""
-    stripped = html.unescape(nh3.clean(xml_safe(text), tags=set()))
-    return _SPACES.sub(" ", _ANGLE.sub("", xml_safe(stripped))).strip()
-
-
-def sanitize_html(fragment: str | None) -> str:
-    """A description safe to embed in a page or feed: nh3's allow-list, http(s)/mailto links only.
-
-    >>> sanitize_html('<p onclick="x()">Hi<script>alert(1)</script> <a href="javascript:alert(1)">x</a></p>')
-    '<p>Hi <a rel="noopener noreferrer nofollow">x</a></p>'
-    """
-    if not fragment:
-        return ""
-    return xml_safe(nh3.clean(xml_safe(fragment), url_schemes=_URL_SCHEMES, link_rel="noopener noreferrer nofollow"))
 
 
 def safe_url(url: str | None, fallback: str) -> str:
@@ -70,7 +31,7 @@ def safe_url(url: str | None, fallback: str) -> str:
     'https://jobfeed.example/api/v1/jobs/1'
     """
     if url:
-        cleaned = xml_safe(url).strip()
+        cleaned = strip_controls(url).strip()
         try:
             parts = urlsplit(cleaned)
         except ValueError:
@@ -81,7 +42,7 @@ def safe_url(url: str | None, fallback: str) -> str:
 
 
 def _xml(text: str) -> str:
-    return html.escape(xml_safe(text), quote=True)
+    return html.escape(strip_controls(text), quote=True)
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,31 +90,10 @@ def item_title(posting: PostingOut) -> str:
     return title
 
 
-def _money(amount: float) -> str:
-    return f"{amount:,.0f}"
-
-
-def salary_text(posting: PostingOut) -> str | None:
-    """The salary as stated, and its annual USD reading when known."""
-    salary = posting.salary
-    if salary is None:
-        return None
-    stated = plain_text(salary.raw) or None
-    low, high = salary.annual_usd_min, salary.annual_usd_max
-    annual = None
-    if low is not None and high is not None:
-        annual = f"{_money(low)}-{_money(high)} USD a year" if low != high else f"{_money(low)} USD a year"
-    elif low is not None or high is not None:
-        annual = f"{'from ' if low is not None else 'up to '}{_money(low if low is not None else high or 0)} USD a year"
-    if stated and annual:
-        return f"{stated} (about {annual})"
-    return stated or annual
-
-
 def item_summary(posting: PostingOut) -> str:
     """A plain-text summary: salary, location, employment, seniority, sources."""
     parts = []
-    salary = salary_text(posting)
+    salary = salary_text(posting.salary, stated=True)
     if salary:
         parts.append(f"Salary: {salary}")
     location = _location_text(posting)
@@ -171,7 +111,7 @@ def item_summary(posting: PostingOut) -> str:
 
 def item_content_html(entry: FeedEntry) -> str:
     summary = f"<p>{html.escape(item_summary(entry.posting))}</p>"
-    return summary + sanitize_html(entry.description_html)
+    return summary + (sanitize_html(entry.description_html) or "")
 
 
 def _published(posting: PostingOut) -> datetime:

@@ -10,10 +10,10 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
 
 from markupsafe import Markup, escape
 
+from api.money import format_usd
 from models.schemas import HistogramBucketOut, HistoryPointOut
 
 # One palette for every page (the CSS repeats these): ranges and bars blue, the median dark navy.
@@ -22,30 +22,6 @@ MEDIAN = "#14213d"
 QUARTILE = "#93b4f5"
 GRID = "#e3e7ef"
 AXIS_TEXT = "#5a6478"
-
-
-def format_usd(amount: float | None) -> str:
-    """An amount of US dollars as people read it on a chart.
-
-    >>> format_usd(120_000), format_usd(87_500), format_usd(1_250_000), format_usd(950), format_usd(None)
-    ('$120k', '$87.5k', '$1.25M', '$950', '–')
-    >>> format_usd(112_500), format_usd(999_999), format_usd(100_000)
-    ('$113k', '$1M', '$100k')
-    """
-    if amount is None or not math.isfinite(amount):
-        return "–"
-    sign = "-" if amount < 0 else ""
-    value = abs(amount)
-    if value < 999.5:
-        return f"{sign}${value:,.0f}"
-    for size, unit in ((1e3, "k"), (1e6, "M"), (1e9, "B")):
-        scaled = value / size
-        places = 2 if scaled < 10 else 1 if scaled < 100 else 0
-        # half up, as people round: $112.5k shows as $113k, not Python's banker's $112k
-        rounded = Decimal(repr(scaled)).quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP)
-        if rounded < 1000 or unit == "B":
-            return f"{sign}${rounded.normalize():f}{unit}"
-    return f"{sign}${value:,.0f}"
 
 
 def nice_ticks(low: float, high: float, count: int = 5, *, integer: bool = False) -> list[float]:

@@ -22,10 +22,11 @@ from sqlalchemy.orm import Session
 from api import queries
 from api.cursor import InvalidCursor, decode_cursor
 from api.dashboard import charts
-from api.feeds import sanitize_html
+from api.money import annual_usd_text, format_usd, salary_text
 from models.enums import RemoteMode, Seniority
 from models.schemas import PostingFilters, PostingOut, SalaryStatsOut
 from models.taxonomy import Category
+from models.text import sanitize_html
 
 PAGE_SIZE = 25
 NEWEST_ON_HOME = 12
@@ -73,7 +74,7 @@ def _environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters.update(usd=charts.format_usd, datetime=_datetime, date=_date)
+    env.filters.update(usd=format_usd, datetime=_datetime, date=_date)
     env.globals.update(flag_label=flag_label, status_label=lambda s: STATUS_LABELS.get(s, s))
     return env
 
@@ -83,20 +84,6 @@ _ENV = _environment()  # templates are package data, not configuration: one envi
 
 def render(template: str, **context: Any) -> str:
     return _ENV.get_template(template).render(**context)
-
-
-def salary_text(posting: PostingOut) -> str | None:
-    """A posting's salary as annual USD for a list ("$90k–$120k"), None when it states none."""
-    salary = posting.salary
-    if salary is None:
-        return None
-    low, high = salary.annual_usd_min, salary.annual_usd_max
-    if low is None and high is None:
-        return salary.raw
-    if low is None or high is None or low == high:
-        prefix = "up to " if low is None else "from " if high is None and salary.max is None else ""
-        return prefix + charts.format_usd(low if low is not None else high)
-    return f"{charts.format_usd(low)}–{charts.format_usd(high)}"
 
 
 def location_text(posting: PostingOut) -> str:
@@ -121,7 +108,7 @@ def job_rows(postings: Sequence[PostingOut], names: Mapping[str, str]) -> list[J
     return [
         JobRow(
             p,
-            salary_text(p),
+            salary_text(p.salary),
             location_text(p),
             names.get(p.category, p.category),
             any(f.code.startswith("salary_") for f in p.flags),
@@ -370,7 +357,7 @@ def field_rows(posting: PostingOut) -> list[FieldRow]:
         stated = f"{_amount(salary.min)} – {_amount(salary.max)} {salary.currency or '(currency unknown)'}"
         per = f" per {salary.period.value}" if salary.period is not None else " (period unknown)"
         basis = f", period {salary.period_basis.value}" if salary.period_basis is not None else ""
-        annual = f"{charts.format_usd(salary.annual_usd_min)} – {charts.format_usd(salary.annual_usd_max)} a year"
+        annual = f"{annual_usd_text(salary) or 'unknown'} a year"
         salary_value = f"{stated}{per}{basis}; in annual USD: {annual}"
     return [
         FieldRow("Title", posting.title, posting.title_raw),
@@ -434,7 +421,7 @@ def job_page(session: Session, taxonomy: Sequence[Category], posting_id: int) ->
     if found is None:
         return None
     posting, description_html = found
-    description = sanitize_html(description_html) if description_html else ""
+    description = sanitize_html(description_html) or ""
     listings = queries.posting_listings(session, posting_id)
     representative = next((li.posting_id for li in listings if li.representative), None)
     changes = [
@@ -447,7 +434,7 @@ def job_page(session: Session, taxonomy: Sequence[Category], posting_id: int) ->
         nav="",
         posting=posting,
         category_name=_names(taxonomy).get(posting.category, posting.category),
-        salary=salary_text(posting),
+        salary=salary_text(posting.salary),
         location=location_text(posting),
         fields=field_rows(posting),
         listings=listings,
