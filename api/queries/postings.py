@@ -1,6 +1,6 @@
 """Posting lists and single postings: the posting columns, their mapping to the record, keyset pages.
 
-The posting serialization (`_POSTING_COLUMNS`, `_record_fields`) lives here and only here.
+The posting columns and their record are derived from the posting definition (models/posting.py).
 """
 
 from __future__ import annotations
@@ -25,49 +25,21 @@ from sqlalchemy.orm import Session
 
 from api.cursor import decode_cursor, encode_cursor
 from api.queries.filters import posting_conditions
-from models.enums import EmploymentType, Seniority
+from models.posting import RECORD_COLUMN_NAMES, record_values
 from models.schemas import (
-    FlagOut,
-    LocationOut,
     PostingDetailOut,
     PostingFilters,
     PostingOut,
     PostingPage,
-    SalaryOut,
 )
 from models.tables import Posting
 
-_EMPLOYMENT_TYPES = {e.value for e in EmploymentType}
-_SENIORITIES = {s.value for s in Seniority}
-
+# The columns of a posting record, derived from the posting definition (models/posting.py).
 _POSTING_COLUMNS = (
     Posting.id,
     Posting.source,
     Posting.external_id,
-    Posting.url,
-    Posting.title,
-    Posting.title_raw,
-    Posting.featured,
-    Posting.company,
-    Posting.category,
-    Posting.location_raw,
-    Posting.remote,
-    Posting.countries,
-    Posting.regions,
-    Posting.cities,
-    Posting.employment_types,
-    Posting.seniority,
-    Posting.tags,
-    Posting.salary_raw,
-    Posting.salary_min,
-    Posting.salary_max,
-    Posting.salary_currency,
-    Posting.salary_period,
-    Posting.salary_period_basis,
-    Posting.annual_usd_min,
-    Posting.annual_usd_max,
-    Posting.flags,
-    Posting.posted_at,
+    *(getattr(Posting, name) for name in RECORD_COLUMN_NAMES),
     Posting.first_seen,
     Posting.last_seen,
     Posting.closed_at,
@@ -76,45 +48,10 @@ _POSTING_COLUMNS = (
 
 
 def _record_fields(row: Row[Any], sources: list[str]) -> dict[str, Any]:
-    has_salary = any(
-        v is not None for v in (row.salary_raw, row.salary_min, row.salary_max, row.annual_usd_min, row.annual_usd_max)
-    )
     return {
+        **record_values(row._mapping),
         "id": row.id,
-        "source": row.source,
         "sources": sources,
-        "external_id": row.external_id,
-        "url": row.url,
-        "title": row.title,
-        "title_raw": row.title_raw,
-        "featured": row.featured,
-        "company": row.company,
-        "category": row.category,
-        "location": LocationOut(
-            raw=row.location_raw,
-            remote=row.remote if row.remote in ("remote", "hybrid", "onsite") else None,
-            countries=list(row.countries or ()),
-            regions=list(row.regions or ()),
-            cities=list(row.cities or ()),
-        ),
-        # values outside the vocabulary would be a writer bug; drop them rather than fail the page
-        "employment_types": [e for e in (row.employment_types or ()) if e in _EMPLOYMENT_TYPES],
-        "seniority": row.seniority if row.seniority in _SENIORITIES else None,
-        "tags": list(row.tags or ()),
-        "salary": SalaryOut(
-            raw=row.salary_raw,
-            min=row.salary_min,
-            max=row.salary_max,
-            currency=row.salary_currency,
-            period=row.salary_period,
-            period_basis=row.salary_period_basis,
-            annual_usd_min=row.annual_usd_min,
-            annual_usd_max=row.annual_usd_max,
-        )
-        if has_salary
-        else None,
-        "flags": [FlagOut(code=str(f.get("code", "")), message=str(f.get("message", ""))) for f in row.flags or ()],
-        "posted_at": row.posted_at,
         "first_seen": row.first_seen,
         "last_seen": row.last_seen,
         "closed_at": row.closed_at,
