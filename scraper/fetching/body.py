@@ -10,13 +10,15 @@ from collections.abc import Callable, Iterator
 
 import httpx
 
-from scraper.errors import DeadlineExceeded, FetchError, ResponseTooLarge, TruncatedBody
+from scraper.errors import DeadlineExceeded, FetchError, ResponseTooLarge, TruncatedBody, UnsupportedEncoding
 
 # Decompressed output is produced at most this much at a time, so a gzip bomb costs one piece
 # of memory beyond the cap, not the ~1000x expansion of a whole network chunk.
 OUTPUT_PIECE_BYTES = 64 * 1024
 # The encodings we ask for in Accept-Encoding and decode ourselves with bounded output.
 OWN_ENCODINGS = frozenset({"gzip", "x-gzip", "deflate"})
+# Stacked layers beyond this are refused: no server needs them, and each costs a decoder's memory.
+MAX_LAYERS = 3
 GZIP_MAGIC = b"\x1f\x8b"
 
 
@@ -83,19 +85,32 @@ def read_body(
 ) -> tuple[bytes, int]:
     """The decoded body and the number of bytes that came over the wire.
 
+    Every Content-Encoding layer (`gzip, gzip` is two) is undone by our own inflater, whose output
+    comes in pieces of at most OUTPUT_PIECE_BYTES, so the memory of a fetch stays near the cap
+    whatever the expansion. An encoding we did not ask for (br, zstd, compress), or more than
+    MAX_LAYERS layers, is refused with UnsupportedEncoding before a byte of the body is read.
+
     Raises ResponseTooLarge as soon as the declared length or the decoded bytes pass `max_bytes`,
-    DeadlineExceeded when `clock()` passes `deadline_at` between chunks (each wait for a chunk is
-    bounded by the read timeout), TruncatedBody when fewer bytes arrive than Content-Length said.
+    DeadlineExceeded when `clock()` passes `deadline_at` between chunks (the transport bounds each
+    wait by the same deadline), TruncatedBody when fewer bytes arrive than Content-Length said.
     """
     url = str(response.request.url)
     declared = declared_length(response)
     if declared is not None and declared > max_bytes:
         raise ResponseTooLarge(f"{url}: Content-Length {declared} is over the {max_bytes}-byte cap", url=url)
     encodings = content_encodings(response)
-    inflater = _Inflater(encodings[0]) if len(encodings) == 1 and encodings[0] in OWN_ENCODINGS else None
-    # Encodings we did not ask for (br, zstd, stacked layers) go through httpx's decoders, whose
-    # output per chunk is not bounded; the cap still stops the read after that chunk.
-    chunks = response.iter_raw() if inflater is not None or not encodings else response.iter_bytes()
+    refused = [encoding for encoding in encodings if encoding not in OWN_ENCODINGS]
+    if refused:
+        raise UnsupportedEncoding(
+            f"{url}: Content-Encoding {', '.join(refused)} was not asked for (we accept gzip and deflate)", url=url
+        )
+    if len(encodings) > MAX_LAYERS:
+        raise UnsupportedEncoding(
+            f"{url}: {len(encodings)} stacked Content-Encodings ({', '.join(encodings)}); at most {MAX_LAYERS}",
+            url=url,
+        )
+    # The outermost layer is the last one listed (RFC 9110 section 8.4): undo the list backwards.
+    inflaters = [_Inflater(encoding) for encoding in reversed(encodings)]
     parts: list[bytes] = []
     size = 0
 
@@ -107,19 +122,34 @@ def read_body(
         parts.append(piece)
 
     try:
-        for chunk in chunks:
-            for piece in inflater.feed(chunk) if inflater is not None else (chunk,):
+        for chunk in response.iter_raw():
+            for piece in _through(inflaters, chunk):
                 take(piece)
             if clock() > deadline_at:
                 raise DeadlineExceeded(f"{url}: body still arriving when the deadline passed", url=url)
-        if inflater is not None:
-            for piece in inflater.finish():
-                take(piece)
+        for piece in _finish(inflaters):
+            take(piece)
     except zlib.error as exc:
-        raise FetchError(f"{url}: body is not valid {encodings[0]}: {exc}", url=url) from exc
-    except httpx.DecodingError as exc:
-        raise FetchError(f"{url}: body could not be decoded ({', '.join(encodings)}): {exc}", url=url) from exc
+        raise FetchError(f"{url}: body is not valid {', '.join(encodings)}: {exc}", url=url) from exc
     received = response.num_bytes_downloaded
     if declared is not None and received < declared:
         raise TruncatedBody(f"{url}: connection ended after {received} of {declared} bytes", url=url)
     return b"".join(parts), received
+
+
+def _through(inflaters: list[_Inflater], data: bytes) -> Iterator[bytes]:
+    """`data` passed through every layer, outermost first; each layer's pieces are bounded, so are the results."""
+    if not inflaters:
+        if data:
+            yield data
+        return
+    first, rest = inflaters[0], inflaters[1:]
+    for piece in first.feed(data):
+        yield from _through(rest, piece)
+
+
+def _finish(inflaters: list[_Inflater]) -> Iterator[bytes]:
+    """Flush each layer in turn, outermost first, pushing what it held through the layers inside it."""
+    for index, inflater in enumerate(inflaters):
+        for piece in inflater.finish():
+            yield from _through(inflaters[index + 1 :], piece)

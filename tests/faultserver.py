@@ -1,0 +1,115 @@
+"""A local fault server for fault-injection tests (in the manner of Scrapy's mockserver): real sockets on
+127.0.0.1 answering each path with a chosen misbehaviour (header drip, stacked encodings, Retry-After, ...).
+
+    with FaultServer({"/drip": header_drip(2.0)}) as server:
+        fetcher.get(server.url("/drip"))
+"""
+
+from __future__ import annotations
+
+import gzip
+import threading
+import time
+import zlib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from types import TracebackType
+
+Route = Callable[[BaseHTTPRequestHandler, threading.Event], None]
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    path: str
+    host: str | None
+
+
+class FaultServer:
+    """A threading HTTP server on `host` (port 0: a free one) answering `routes` by path; others get 404."""
+
+    def __init__(self, routes: Mapping[str, Route], host: str = "127.0.0.1", port: int = 0) -> None:
+        self.routes = dict(routes)
+        self.hits: list[Hit] = []
+        self.stopping = threading.Event()
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def do_GET(self) -> None:
+                server.hits.append(Hit(self.path, self.headers.get("Host")))
+                route = server.routes.get(self.path.split("?", 1)[0])
+                if route is None:
+                    send(self, 404, b"not here")
+                    return
+                try:
+                    route(self, server.stopping)
+                except (BrokenPipeError, ConnectionResetError):
+                    self.close_connection = True
+
+            def log_message(self, format: str, *args: object) -> None:
+                pass
+
+        self._httpd = ThreadingHTTPServer((host, port), Handler)
+        self._httpd.daemon_threads = True
+        self.host, self.port = host, int(self._httpd.server_address[1])
+        self._thread = threading.Thread(target=self._httpd.serve_forever, args=(0.05,), daemon=True)
+
+    def url(self, path: str = "/") -> str:
+        return f"http://{self.host}:{self.port}{path}"
+
+    def __enter__(self) -> FaultServer:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object | TracebackType) -> None:
+        self.stopping.set()
+        self._httpd.shutdown()
+        self._httpd.server_close()
+        self._thread.join()
+
+
+def send(handler: BaseHTTPRequestHandler, status: int, body: bytes, headers: Mapping[str, str] | None = None) -> None:
+    handler.send_response(status)
+    for name, value in (headers or {}).items():
+        handler.send_header(name, value)
+    handler.send_header("Content-Length", str(len(body)))
+    handler.end_headers()
+    handler.wfile.write(body)
+
+
+def answer(body: bytes, status: int = 200, headers: Mapping[str, str] | None = None) -> Route:
+    return lambda handler, _stopping: send(handler, status, body, headers)
+
+
+def header_drip(seconds_per_byte: float) -> Route:
+    """Status line and headers one byte at a time, `seconds_per_byte` apart: each wait is short, the whole is not."""
+
+    def route(handler: BaseHTTPRequestHandler, stopping: threading.Event) -> None:
+        head = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nX-Padding: " + b"x" * 10_000 + b"\r\n\r\n"
+        for byte in head:
+            if stopping.wait(seconds_per_byte):
+                break
+            handler.wfile.write(bytes([byte]))
+            handler.wfile.flush()
+        handler.close_connection = True
+
+    return route
+
+
+def stacked_gzip_bomb(inflated_bytes: int, layers: int = 2) -> bytes:
+    """`inflated_bytes` of zeros under `layers` of gzip: 256 MiB under two layers is well under 1 KiB."""
+    deflater = zlib.compressobj(9, zlib.DEFLATED, zlib.MAX_WBITS | 16)
+    step = 1 << 20
+    parts = [deflater.compress(b"\0" * min(step, inflated_bytes - start)) for start in range(0, inflated_bytes, step)]
+    body = b"".join(parts) + deflater.flush()
+    for _ in range(layers - 1):
+        body = gzip.compress(body, compresslevel=9)
+    return body
+
+
+def sleep_until(stopping: threading.Event, seconds: float) -> None:
+    deadline = time.monotonic() + seconds
+    while not stopping.is_set() and time.monotonic() < deadline:
+        stopping.wait(0.05)
