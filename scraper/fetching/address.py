@@ -41,11 +41,13 @@ def is_public_address(address: str) -> bool:
     return ip.is_global and not (ip.is_multicast or ip.is_reserved or ip.is_unspecified)
 
 
-def check_url(url: httpx.URL, *, allow_private_network: bool, resolver: Resolver = resolve_host) -> None:
+def check_url(url: httpx.URL, *, allow_private_network: bool, resolver: Resolver = resolve_host) -> str | None:
     """Raise BlockedAddress unless `url` is http(s) and every address of its host is public.
 
-    Every address must pass, not just one: the HTTP client may connect to any of them.
-    OSError from the resolver propagates (the caller treats it like a connect error).
+    Returns the checked address to connect to (the fetcher pins it, so that a second lookup cannot
+    rebind the name to a private address), or None when nothing was resolved (an IP literal, or the
+    private network allowed). Every address must pass, not just one. OSError from the resolver
+    propagates (the caller reports the host as unreachable).
     """
     if url.scheme not in ALLOWED_SCHEMES:
         raise BlockedAddress(
@@ -55,11 +57,13 @@ def check_url(url: httpx.URL, *, allow_private_network: bool, resolver: Resolver
     if not host:
         raise BlockedAddress(f"{url}: no host", url=str(url))
     if allow_private_network:
-        return
+        return None
     try:
         addresses = [str(ipaddress.ip_address(host))]
+        literal = True
     except ValueError:
         addresses = list(resolver(host, url.port or (443 if url.scheme == "https" else 80)))
+        literal = False
     if not addresses:
         raise OSError(f"{host} resolved to no address")
     for address in addresses:
@@ -73,3 +77,4 @@ def check_url(url: httpx.URL, *, allow_private_network: bool, resolver: Resolver
                 "(set allow_private_network = true for a local mirror)",
                 url=str(url),
             )
+    return None if literal else addresses[0]

@@ -14,7 +14,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
@@ -22,9 +22,12 @@ import httpx
 from scraper.config import POLICY_OPTIONS, SourceConfig
 from scraper.errors import (
     DeadlineExceeded,
+    FetchCancelled,
     FetchError,
+    HostUnreachable,
     HTTPStatusError,
     RetriesExhausted,
+    RetryAfterTooLong,
     RobotsDisallowed,
     TooManyRedirects,
     TruncatedBody,
@@ -37,6 +40,7 @@ from scraper.fetching.page import Page
 from scraper.fetching.retry import RETRYABLE_STATUSES, backoff_delay, parse_http_date, parse_retry_after
 from scraper.fetching.robots import RobotsCache, RobotsFile, agent_token, interpret_robots
 from scraper.fetching.throttle import HostThrottle
+from scraper.fetching.transport import Exchange, GuardedTransport, exchange_scope
 
 logger = logging.getLogger(__name__)
 
@@ -57,8 +61,8 @@ CREDENTIAL_HEADERS = ("authorization", "cookie", "proxy-authorization")
 
 @dataclass(frozen=True, slots=True)
 class FetchPolicy:
-    """Network policy for one run. `deadline_seconds` bounds one exchange (connect to last body byte);
-    the retry budget (`max_retries` beyond the first attempt) bounds the rest."""
+    """Network policy for one run. `deadline_seconds` bounds one exchange (connect, headers, body: every
+    socket wait ends by it); the retry budget (`max_retries` beyond the first attempt) bounds the rest."""
 
     user_agent: str = DEFAULT_USER_AGENT
     connect_timeout_seconds: float = 10.0
@@ -134,8 +138,10 @@ class Fetcher:
     """All network I/O of a run: `get`/`post` return a `Page` or raise a FetchError subclass.
 
     Safe to use from several threads; a `HostThrottle` may be shared by the fetchers of several
-    runs so that together they stay polite to a host. `clock`, `sleep`, `rng`, `resolver` and `now`
-    are seams for tests (a fake clock checks the backoff schedule without sleeping).
+    runs so that together they stay polite to a host. `stop` (the run's stop event) ends an exchange
+    under way within a fraction of a second (FetchCancelled) and cuts a backoff sleep short.
+    `clock`, `sleep`, `rng`, `resolver` and `now` are seams for tests (a fake clock checks the backoff
+    schedule without sleeping).
     """
 
     def __init__(
@@ -150,15 +156,20 @@ class Fetcher:
         rng: random.Random | None = None,
         resolver: Resolver = resolve_host,
         now: Callable[[], datetime] | None = None,
+        stop: threading.Event | None = None,
     ) -> None:
         self.policy = policy or FetchPolicy()
         self.stats = FetchStats()
         self.validators = validators if validators is not None else ValidatorStore()
         self._owns_client = client is None
-        self._client = client or httpx.Client(follow_redirects=False)
+        self._client = client or httpx.Client(transport=GuardedTransport(), follow_redirects=False)
+        self._stop = stop
         self._throttle = throttle or HostThrottle(self.policy.max_in_flight_per_host, clock=clock, sleep=sleep)
         self._clock = clock
+        # A backoff sleep ends early when the run is asked to stop (unless a test's fake sleep is in use).
         self._sleep = sleep
+        if stop is not None and sleep is time.sleep:
+            self._sleep = stop.wait  # type: ignore[assignment]  # returns whether it was set; unused
         self._rng = rng or random.Random()
         self._resolver = resolver
         self._now = now or (lambda: datetime.now(UTC))
@@ -263,9 +274,9 @@ class Fetcher:
     ) -> Page | _Redirect:
         """One URL: checks, then attempts until a page, a redirect, or an error that is final."""
         try:
-            check_url(url, allow_private_network=self.policy.allow_private_network, resolver=self._resolver)
+            pinned = check_url(url, allow_private_network=self.policy.allow_private_network, resolver=self._resolver)
         except OSError as exc:
-            raise FetchError(f"{url}: cannot resolve {url.host}: {exc}", url=str(url)) from exc
+            raise HostUnreachable(f"{url}: cannot resolve {url.host}: {exc}", url=str(url)) from exc
         interval = self.policy.min_delay_seconds
         if check_robots:
             robots = self._robots.get(url)
@@ -282,7 +293,7 @@ class Fetcher:
             try:
                 with self._throttle.slot(url.host, interval) as waited:
                     self._count(waited_seconds=waited)
-                    outcome = self._exchange(method, url, body, headers)
+                    outcome = self._exchange(method, url, body, headers, pinned)
             except RETRYABLE_ERRORS as exc:
                 error, failure = exc, f"{type(exc).__name__}: {exc}"
             except httpx.HTTPError as exc:
@@ -292,12 +303,20 @@ class Fetcher:
                     return outcome
                 failure, retry_after = f"answered {outcome.status}", outcome.retry_after_seconds
             if retry_after is not None and retry_after > self.policy.retry_after_cap_seconds:
-                raise RetriesExhausted(
+                raise RetryAfterTooLong(
                     f"{url}: {failure} with Retry-After {retry_after:.0f}s, over the "
                     f"{self.policy.retry_after_cap_seconds:.0f}s cap",
                     url=str(url),
+                    not_before=self._now() + timedelta(seconds=retry_after),
                 ) from error
             if attempt >= self.policy.max_retries:
+                if isinstance(error, httpx.ConnectError):
+                    # Refused, no route, name not found at connect time: the host is down, not busy.
+                    raise HostUnreachable(
+                        f"{url}: cannot connect to {url.host}:{url.port or _default_port(url)} "
+                        f"after {attempt + 1} attempts: {error}",
+                        url=str(url),
+                    ) from error
                 raise RetriesExhausted(
                     f"{url}: gave up after {attempt + 1} attempts, last {failure}", url=str(url)
                 ) from error
@@ -313,16 +332,30 @@ class Fetcher:
             self._count(retries=1, waited_seconds=delay)
             if delay > 0:
                 self._sleep(delay)
+            if self._stop is not None and self._stop.is_set():
+                raise FetchCancelled(f"{url}: stopped (shutdown) before retry {attempt + 1}", url=str(url)) from error
             attempt += 1
 
     def _exchange(
+        self, method: str, url: httpx.URL, body: dict[str, Any], headers: httpx.Headers, pinned: str | None
+    ) -> Page | _Redirect | _Retry:
+        """One HTTP exchange under the deadline, to the checked address: the response classified, the body
+        read only for a page. The transport ends every socket wait (connect, headers, body) by the deadline."""
+        scope = Exchange(
+            url=str(url),
+            deadline_seconds=self.policy.deadline_seconds,
+            deadline_at=time.monotonic() + self.policy.deadline_seconds,
+            pins={url.host: pinned} if pinned else {},
+            stop=self._stop,
+        )
+        with exchange_scope(scope):
+            return self._exchange_in_scope(method, url, body, headers)
+
+    def _exchange_in_scope(
         self, method: str, url: httpx.URL, body: dict[str, Any], headers: httpx.Headers
     ) -> Page | _Redirect | _Retry:
-        """One HTTP exchange under the deadline: the response classified, the body read only for a page."""
         policy = self.policy
         deadline_at = self._clock() + policy.deadline_seconds
-        # Each wait is bounded by its timeout, capped by the deadline; the deadline itself is checked
-        # between chunks, so a dripping server is cut off at most one read timeout late.
         timeout = httpx.Timeout(
             min(policy.read_timeout_seconds, policy.deadline_seconds),
             connect=min(policy.connect_timeout_seconds, policy.deadline_seconds),
@@ -376,6 +409,8 @@ class Fetcher:
             page = self._follow("GET", httpx.URL(robots_url), {}, self._base_headers(), check_robots=False)
         except HTTPStatusError as exc:
             return interpret_robots(exc.status_code, b"")
+        except (HostUnreachable, FetchCancelled, RetryAfterTooLong):
+            raise  # the host is down, we are stopping, or it asked us to come back later: not a robots rule
         except FetchError as exc:
             logger.warning("%s: %s", robots_url, exc)
             return interpret_robots(None, b"")
@@ -404,6 +439,10 @@ class Fetcher:
             stats.waited_seconds += waited_seconds
             if status is not None:
                 stats.statuses[status] += 1
+
+
+def _default_port(url: httpx.URL) -> int:
+    return 443 if url.scheme == "https" else 80
 
 
 def _without(headers: httpx.Headers, *names: str) -> httpx.Headers:

@@ -12,7 +12,7 @@ from typing import ClassVar
 
 import pytest
 
-from scraper.errors import BlockedAddress, DeadlineExceeded, RetriesExhausted
+from scraper.errors import BlockedAddress, DeadlineExceeded, HostUnreachable, RetriesExhausted
 from scraper.fetching import Fetcher, FetchPolicy
 
 
@@ -110,14 +110,14 @@ def test_loopback_is_fetched_when_allowed(server: str) -> None:
     assert (page.status, page.text, page.content_type) == (200, "<html><title>ok</title></html>", "text/html")
 
 
-def test_connection_refused_is_retried(server: str) -> None:
+def test_connection_refused_is_retried_then_named(server: str) -> None:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         closed_port = probe.getsockname()[1]
     sleeps: list[float] = []
     policy = FetchPolicy(allow_private_network=True, obey_robots=False, min_delay_seconds=0.0, max_retries=2)
 
-    with Fetcher(policy, sleep=sleeps.append) as fetcher, pytest.raises(RetriesExhausted):
+    with Fetcher(policy, sleep=sleeps.append) as fetcher, pytest.raises(HostUnreachable, match="cannot connect"):
         fetcher.get(f"http://127.0.0.1:{closed_port}/")
 
     assert len(sleeps) == 2
