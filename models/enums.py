@@ -49,6 +49,8 @@ class RunStatus(StrEnum):
     PARTIAL = "partial"
     FAILED = "failed"
     ABANDONED = "abandoned"
+    CANCELLED = "cancelled"  # stopped by the user (Ctrl-C) before it finished
+    DEFERRED = "deferred"  # the host asked to be left alone until `deferred_until` (Retry-After over the cap)
 
 
 class ChangeField(StrEnum):

@@ -204,7 +204,9 @@ class ScrapeRun(Base):
     # {"flagged_by_code": {...}, "rejected_by_reason": {...}}
     details: Mapped[dict[str, Any]] = mapped_column(JsonValue, default=dict)
     http: Mapped[dict[str, Any]] = mapped_column(JsonValue, default=dict)
-    error: Mapped[str | None] = mapped_column(Text)
+    error: Mapped[str | None] = mapped_column(Text)  # a short public message; the detail is in the log
+    # status `deferred`: the host asked (Retry-After over the cap) not to be fetched before this time
+    deferred_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     @property
     def counts(self) -> dict[str, Any]:

@@ -10,6 +10,7 @@ import argparse
 import json
 import logging
 import os
+import socket
 import sys
 import tomllib
 from collections.abc import Callable, Sequence
@@ -203,15 +204,26 @@ def cmd_scrape(args: argparse.Namespace, settings: Settings) -> int:
             results.append(dry_run(config, print_record, progress=progress_line(config.name)))
             print("\r  " + results[-1].summary(), file=sys.stderr)
     else:
-        from scraper.storage.runs import sync_sources
+        from scraper.storage.runs import cancel_owned, sync_sources
 
         engine = migrate_database(settings)
         sync_sources(engine, configs)
-        for index, config in enumerate(selected, start=1):
-            print(f"[{index}/{len(selected)}] {config.name} ({config.kind}) {config.url}", file=sys.stderr)
-            results.append(run_source(config, engine, trigger="manual", progress=progress_line(config.name)))
-            print("\r  " + results[-1].summary(), file=sys.stderr)
-        engine.dispose()
+        owner = f"cli:{socket.gethostname()}:{os.getpid()}"
+        try:
+            for index, config in enumerate(selected, start=1):
+                print(f"[{index}/{len(selected)}] {config.name} ({config.kind}) {config.url}", file=sys.stderr)
+                progress = progress_line(config.name)
+                results.append(run_source(config, engine, trigger="manual", owner=owner, progress=progress))
+                print("\r  " + results[-1].summary(), file=sys.stderr)
+        except KeyboardInterrupt:
+            cancelled = cancel_owned(engine, owner, "cancelled: interrupted (Ctrl-C) before it finished")
+            print(
+                f"\ninterrupted: run(s) {', '.join(map(str, cancelled)) or 'none'} recorded as cancelled",
+                file=sys.stderr,
+            )
+            raise
+        finally:
+            engine.dispose()
     failed = [r.source for r in results if r.status.value == "failed"]
     print(
         f"{len(results)} source(s) run, {len(failed)} failed{': ' + ', '.join(failed) if failed else ''}",

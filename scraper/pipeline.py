@@ -20,7 +20,7 @@ from sqlalchemy import Engine
 from models.enums import RunStatus
 from models.records import NormalizedPosting
 from scraper.config import SourceConfig
-from scraper.errors import FetchError, ParseError
+from scraper.errors import FetchCancelled, FetchError, ParseError, RetryAfterTooLong, public_message
 from scraper.fetching import Fetcher, FetchPolicy
 from scraper.fetching.cache import ValidatorStore
 from scraper.fetching.throttle import HostThrottle
@@ -41,6 +41,8 @@ BATCH_SIZE = 500
 LEASE_SECONDS = 300
 # A complete run listing fewer than this share of the recent median looks like a changed layout.
 SUSPECT_RATIO = 0.5
+# A suspect size that repeats for this many runs becomes the new normal (source option `suspect_repeats`).
+SUSPECT_REPEATS = 3
 
 
 @dataclass
@@ -178,18 +180,22 @@ def run_source(
     if run_id is None:
         run_id = run_store.start_run(engine, config.name, trigger=trigger, owner=owner, lease_seconds=LEASE_SECONDS)
         if run_id is None:
+            until = run_store.deferred_until(engine, config.name)
             return RunResult(
                 source=config.name,
                 run_id=None,
-                status=RunStatus.FAILED,
+                status=RunStatus.DEFERRED if until else RunStatus.FAILED,
                 counts=RunCounts(),
                 http={},
-                error="another run of this source is in progress",
+                error=f"the host asked not to be fetched before {until.isoformat()}"
+                if until
+                else "another run of this source is in progress",
             )
     context = context or NormalizationContext(now=started)
     collector = _Collector()
     categories: set[str] = set()
     status, error = RunStatus.SUCCEEDED, None
+    deferred_until: datetime | None = None
     validators = ValidatorStore.from_dict(run_store.load_validators(engine, config.name))
     batch: list[NormalizedPosting] = []
 
@@ -205,25 +211,30 @@ def run_source(
         batch.clear()
         run_store.renew_lease(engine, run_id, LEASE_SECONDS)
 
-    with Fetcher(FetchPolicy.for_source(config), validators=validators, throttle=throttle) as fetcher:
+    with Fetcher(FetchPolicy.for_source(config), validators=validators, throttle=throttle, stop=stop) as fetcher:
         try:
             for posting in iter_postings(config, fetcher, context, collector, stop, progress):
                 batch.append(posting)
                 if len(batch) >= batch_size:
                     flush()
             flush()
-        except _Stopped:
+        except (_Stopped, FetchCancelled):
             flush()
             status, error = RunStatus.PARTIAL, "stopped before the last page (shutdown)"
+        except RetryAfterTooLong as exc:
+            flush()
+            status, error, deferred_until = RunStatus.DEFERRED, _failure(collector, exc)[1], exc.not_before
         except (FetchError, ParseError) as exc:
             flush()
             status, error = _failure(collector, exc)
         except Exception as exc:  # a bug must not take the scheduler down; record it and go on
+            # The detail (a database error holds the statement and its values) goes to the log only.
             log.exception("%s: run %s crashed", config.name, run_id)
-            status, error = RunStatus.FAILED, f"internal error: {type(exc).__name__}: {exc}"
+            status, error = RunStatus.FAILED, public_message(exc)
         http = fetcher.stats.as_dict()
     _finish_counts(collector)
-    suspect = status is RunStatus.SUCCEEDED and _looks_suspect(engine, config.name, collector.counts.fetched)
+    repeats = int(config.options.get("suspect_repeats", SUSPECT_REPEATS))
+    suspect = status is RunStatus.SUCCEEDED and _looks_suspect(engine, config.name, collector.counts.fetched, repeats)
     complete = status is RunStatus.SUCCEEDED and not suspect and collector.not_modified_pages == 0
     if complete:
         collector.counts.closed = posting_store.close_missing(
@@ -234,7 +245,14 @@ def run_source(
     if status is not RunStatus.FAILED or collector.pages_ok:
         run_store.save_validators(engine, config.name, validators.as_dict())
     run_store.finish_run(
-        engine, run_id, status=status, counts=collector.counts, http=http, error=error, suspect=suspect
+        engine,
+        run_id,
+        status=status,
+        counts=collector.counts,
+        http=http,
+        error=error,
+        suspect=suspect,
+        deferred_until=deferred_until,
     )
     result = RunResult(
         source=config.name,
@@ -264,9 +282,11 @@ def _finish_counts(collector: _Collector) -> None:
     collector.counts.rejected_by_reason = dict(collector.rejected_by_reason)
 
 
-def _looks_suspect(engine: Engine, source: str, fetched: int) -> bool:
-    # Runs that read nothing (a 304 for an unchanged board) say nothing about the board's size.
-    recent = [count for count in run_store.recent_fetched_counts(engine, source, n=5) if count > 0]
+def _looks_suspect(engine: Engine, source: str, fetched: int, repeats: int = SUSPECT_REPEATS) -> bool:
+    # Runs that read nothing (a 304 for an unchanged board) say nothing about the board's size. The
+    # window holds suspect runs too: once a size has repeated `repeats` times it is the median, the norm.
+    window = 2 * max(repeats, 1) - 1
+    recent = [count for count in run_store.recent_fetched_counts(engine, source, n=window) if count > 0]
     if len(recent) < 2:
         return False
     return fetched < SUSPECT_RATIO * statistics.median(recent)

@@ -27,6 +27,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from scraper.config import SourceConfig
+from scraper.errors import public_message
 from scraper.storage import runs
 
 log = logging.getLogger(__name__)
@@ -207,7 +208,7 @@ class Scheduler:
             self.runner(config, run_id, self.stop_event)
         except Exception as exc:  # one source's crash must not reach APScheduler or other sources
             log.exception("%s: run %s crashed", config.name, run_id)
-            error = f"runner crashed: {type(exc).__name__}: {exc}"
+            error = f"runner crashed: {public_message(exc)}"
         finally:
             with self._lock:
                 del self._active[run_id]

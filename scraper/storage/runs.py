@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, Engine, insert, select, update
+from sqlalchemy import Connection, Engine, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from models.enums import RunStatus
@@ -20,6 +20,9 @@ from scraper.config import SourceConfig
 from scraper.storage._transaction import is_postgres, lock_source
 
 log = logging.getLogger(__name__)
+
+# scrape_runs.error is public (/api/v1/sources, /sources): a short message, never a statement or its values.
+MAX_ERROR_CHARS = 500
 
 
 @dataclass(slots=True)
@@ -94,7 +97,7 @@ def claim_run(
     with engine.begin() as connection:
         if not lock_source(connection, source):
             raise LookupError(f"no source named {source!r} in the database (run sync_sources first)")
-        if _running(connection, source, now):
+        if _running(connection, source, now) or _deferred_until(connection, source, now) is not None:
             return None
         statement = postgresql.insert(ScrapeRun) if is_postgres(connection) else sqlite.insert(ScrapeRun)
         values = _new_run(source, trigger=trigger, owner=owner, lease_seconds=lease_seconds, now=now)
@@ -107,12 +110,16 @@ def claim_run(
 
 
 def start_run(engine: Engine, source: str, *, trigger: str, owner: str | None, lease_seconds: float) -> int | None:
-    """Start an unscheduled run (manual, API request); None while another run of the source holds its lease."""
+    """Start an unscheduled run (manual, API request); None while another run of the source holds its lease or
+    the host deferred it (`deferred_until`). Runs whose leases expired (their process died) are settled first."""
     now = utcnow()
+    settled = abandon_expired(engine, now)
+    if settled:
+        log.warning("%d run(s) marked abandoned before starting %s: their leases expired", settled, source)
     with engine.begin() as connection:
         if not lock_source(connection, source):
             raise LookupError(f"no source named {source!r} in the database (run sync_sources first)")
-        if _running(connection, source, now):
+        if _running(connection, source, now) or _deferred_until(connection, source, now) is not None:
             return None
         values = _new_run(source, trigger=trigger, owner=owner, lease_seconds=lease_seconds, now=now)
         run_id: int = connection.execute(insert(ScrapeRun).values(**values).returning(ScrapeRun.id)).scalar_one()
@@ -139,10 +146,16 @@ def finish_run(
     http: Mapping[str, Any],
     error: str | None,
     suspect: bool,
+    deferred_until: datetime | None = None,
 ) -> None:
-    """Record a run's outcome. It wins over `abandoned`: a run that outlived its lease still did its work."""
+    """Record a run's outcome. It wins over `abandoned`: a run that outlived its lease still did its work.
+
+    `error` must be a public message (it is shown unauthenticated); it is cut to MAX_ERROR_CHARS.
+    `deferred_until` goes with status `deferred`: no run of the source starts before it.
+    """
     if status == RunStatus.RUNNING or status not in set(RunStatus):
-        raise ValueError(f"a finished run's status is one of succeeded, partial, failed, abandoned; got {status!r}")
+        finished = ", ".join(s for s in RunStatus if s != RunStatus.RUNNING)
+        raise ValueError(f"a finished run's status is one of {finished}; got {status!r}")
     with engine.begin() as connection:
         previous = connection.execute(select(ScrapeRun.status).where(ScrapeRun.id == run_id)).scalar()
         if previous is None:
@@ -171,7 +184,8 @@ def finish_run(
                     "rejected_by_reason": dict(counts.rejected_by_reason),
                 },
                 http=dict(http),
-                error=error,
+                error=_clip(error),
+                deferred_until=deferred_until,
             )
         )
 
@@ -182,9 +196,31 @@ def fail_unfinished(engine: Engine, run_id: int, error: str) -> bool:
         failed = connection.execute(
             update(ScrapeRun)
             .where(ScrapeRun.id == run_id, ScrapeRun.status == RunStatus.RUNNING)
-            .values(status=RunStatus.FAILED, finished_at=utcnow(), lease_expires_at=None, error=error)
+            .values(status=RunStatus.FAILED, finished_at=utcnow(), lease_expires_at=None, error=_clip(error))
         ).rowcount
     return bool(failed)
+
+
+def cancel_owned(engine: Engine, owner: str, reason: str) -> list[int]:
+    """Mark `cancelled` the runs `owner` still has running (the user stopped the process); their ids."""
+    with engine.begin() as connection:
+        cancelled = connection.execute(
+            update(ScrapeRun)
+            .where(ScrapeRun.owner == owner, ScrapeRun.status == RunStatus.RUNNING)
+            .values(status=RunStatus.CANCELLED, finished_at=utcnow(), lease_expires_at=None, error=_clip(reason))
+            .returning(ScrapeRun.id)
+        ).scalars()
+        return sorted(cancelled)
+
+
+def deferred_until(engine: Engine, source: str, now: datetime | None = None) -> datetime | None:
+    """When the host lets `source` run again: the latest `deferred_until` still ahead of `now`, else None.
+
+    claim_run and start_run already refuse a deferred source; a scheduler may call this to say why or to
+    plan the next slot after it.
+    """
+    with engine.connect() as connection:
+        return _deferred_until(connection, source, now or utcnow())
 
 
 def abandon_expired(engine: Engine, now: datetime) -> int:
@@ -227,10 +263,14 @@ def save_validators(engine: Engine, source: str, validators: dict[str, Any]) -> 
 
 
 def recent_fetched_counts(engine: Engine, source: str, n: int = 5) -> list[int]:
-    """`fetched` of the source's last `n` succeeded, non-suspect runs, newest first (the "usual" size)."""
+    """`fetched` of the source's last `n` succeeded runs, newest first (the "usual" size).
+
+    Suspect runs count too: a size that repeats for more than half of the window becomes the median,
+    the new normal, instead of leaving the source suspect forever.
+    """
     query = (
         select(ScrapeRun.fetched)
-        .where(ScrapeRun.source == source, ScrapeRun.status == RunStatus.SUCCEEDED, ScrapeRun.suspect.is_(False))
+        .where(ScrapeRun.source == source, ScrapeRun.status == RunStatus.SUCCEEDED)
         .order_by(ScrapeRun.started_at.desc(), ScrapeRun.id.desc())
         .limit(n)
     )
@@ -243,6 +283,20 @@ def _running(connection: Connection, source: str, now: datetime) -> bool:
         ScrapeRun.source == source, ScrapeRun.status == RunStatus.RUNNING, ScrapeRun.lease_expires_at >= now
     )
     return connection.execute(query.limit(1)).first() is not None
+
+
+def _deferred_until(connection: Connection, source: str, now: datetime) -> datetime | None:
+    query = select(func.max(ScrapeRun.deferred_until)).where(
+        ScrapeRun.source == source, ScrapeRun.status == RunStatus.DEFERRED, ScrapeRun.deferred_until > now
+    )
+    found: datetime | None = connection.execute(query).scalar()
+    return found
+
+
+def _clip(error: str | None) -> str | None:
+    if error is None or len(error) <= MAX_ERROR_CHARS:
+        return error
+    return error[: MAX_ERROR_CHARS - 1] + "…"
 
 
 def _new_run(source: str, *, trigger: str, owner: str | None, lease_seconds: float, now: datetime) -> dict[str, Any]:

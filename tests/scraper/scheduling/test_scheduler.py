@@ -118,7 +118,7 @@ def test_catch_up_run_crash_isolation_and_run_requests(committing_engine: Engine
     outcome = {run.source: (run.status, run.trigger, run.error) for run in all_runs(committing_engine)}
     assert outcome == {
         "ok": ("succeeded", "schedule", None),
-        "crash": ("failed", "schedule", "runner crashed: RuntimeError: parser exploded"),
+        "crash": ("failed", "schedule", "runner crashed: internal error (RuntimeError); the details are in the log"),
         "forgetful": ("failed", "schedule", "the runner returned without recording the run's outcome"),
     }
     # each first run claimed the current slot: the catch-up after (any) downtime
