@@ -237,3 +237,23 @@ def test_schedule_stops_on_sigterm_within_the_deadline_while_headers_drip(tmp_pa
     assert stopped_after < deadline
     assert run.status == "partial" and "shutdown" in (run.error or "")
     assert json.loads(json.dumps(run.http))["requests"] == 1
+
+
+def test_a_suspect_size_that_repeats_becomes_the_new_normal(committing_engine: Engine) -> None:
+    board = json.loads(BOARD)
+    whole = json.dumps(board).encode()
+    dropped = json.dumps({**board, "jobs": board["jobs"][:1], "meta": {"total": 1}}).encode()
+    server = FaultServer({PATH: answer(whole, headers={"Content-Type": "application/json"})})
+    with server:
+        config = greenhouse(server.url(PATH))
+        run_store.sync_sources(committing_engine, [config])
+        results = []
+        for index in range(7):
+            if index == 3:  # the board drops to a third of its size and stays there
+                server.routes[PATH] = answer(dropped, headers={"Content-Type": "application/json"})
+            results.append(run_source(config, committing_engine, misses_to_close=1))
+
+    assert [r.counts.fetched for r in results] == [3, 3, 3, 1, 1, 1, 1]
+    # Three suspect runs close nothing; then the size is the median of the window: the new normal.
+    assert [r.suspect for r in results] == [False, False, False, True, True, True, False]
+    assert [r.counts.closed for r in results] == [0, 0, 0, 0, 0, 0, 2]

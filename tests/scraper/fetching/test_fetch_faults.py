@@ -96,7 +96,8 @@ def test_a_header_drip_is_cut_off_at_the_deadline(server: FaultServer) -> None:
     elapsed = time.monotonic() - started
 
     print(f"header drip (1 byte / 2 s) stopped after {elapsed:.2f} s with a 3 s deadline")
-    assert 3.0 <= elapsed < 4.5
+    # Without the deadline it would run for hours (10 KB of headers); the margin covers a loaded machine.
+    assert 3.0 <= elapsed < 6.0
     assert [hit.path for hit in server.hits] == ["/header-drip"]  # a deadline is not retried
 
 
