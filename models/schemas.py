@@ -259,11 +259,21 @@ class HistoryPointOut(_Out):
 
 
 class LastRunOut(_Out):
-    status: str
+    status: str = Field(
+        description="running, succeeded, partial, failed, abandoned, cancelled, or deferred (the host asked us to wait)"
+    )
     started_at: AwareDatetime
     finished_at: AwareDatetime | None
     counts: dict[str, Any]
-    error: str | None
+    error: str | None = Field(description="a short public message; the details are in the service's log")
+    suspect: bool = Field(
+        default=False,
+        description="the run succeeded but listed far fewer postings than usual, so it closed nothing; "
+        "a size that repeats for several runs becomes the new normal",
+    )
+    deferred_until: AwareDatetime | None = Field(
+        default=None, description="status deferred: the source is not fetched again before this time"
+    )
 
 
 class SourceOut(_Out):

@@ -19,3 +19,5 @@ class Settings(BaseSettings):
     sources: Path | None = None  # None: ./sources.toml if present, else the bundled list
     admin_token: str | None = None
     taxonomy: Path | None = None  # None: the bundled taxonomy
+    # per client address: N/s, N/m or N/h, optionally ";burst=M" (default burst N); "off" disables it
+    rate_limit: str = "20/s"

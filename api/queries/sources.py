@@ -54,6 +54,8 @@ def list_sources(session: Session) -> list[SourceOut]:
                     finished_at=run.finished_at,
                     counts=run.counts,
                     error=run.error,
+                    suspect=run.suspect,
+                    deferred_until=run.deferred_until,
                 ),
             )
         )

@@ -7,12 +7,15 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path
 from pydantic import TypeAdapter
+from sqlalchemy import select
 from starlette.responses import Response
 
 from api import queries
 from api.deps import AdminDep, SessionDep
 from api.errors import ERROR_RESPONSES, ApiError
+from models.enums import RunStatus
 from models.schemas import ErrorOut, RunRequestOut, SourceOut
+from models.tables import ScrapeRun
 
 router = APIRouter(prefix="/api/v1", tags=["sources"], responses=ERROR_RESPONSES)
 
@@ -32,7 +35,7 @@ def list_sources(session: SessionDep) -> Response:
     responses={
         401: {"model": ErrorOut, "description": "No bearer token"},
         403: {"model": ErrorOut, "description": "Wrong token, or admin endpoints disabled"},
-        409: {"model": ErrorOut, "description": "A run of this source is already queued"},
+        409: {"model": ErrorOut, "description": "A run of this source is running (the message names it) or queued"},
     },
 )
 def request_run(
@@ -40,8 +43,24 @@ def request_run(
     _admin: AdminDep,
     session: SessionDep,
 ) -> Response:
-    """Queue a run of a source now (admin: Bearer JOBFEED_ADMIN_TOKEN); the scheduler picks it up."""
-    result = queries.request_run(session, name, datetime.now(UTC))
+    """Queue a run of a source now (admin: Bearer JOBFEED_ADMIN_TOKEN); the scheduler picks it up.
+
+    409 while a run of the source is active (it would drop the request) or queued."""
+    now = datetime.now(UTC)
+    running = session.execute(
+        select(ScrapeRun.id, ScrapeRun.started_at, ScrapeRun.trigger)
+        .where(ScrapeRun.source == name, ScrapeRun.status == RunStatus.RUNNING, ScrapeRun.lease_expires_at >= now)
+        .order_by(ScrapeRun.id.desc())
+        .limit(1)
+    ).first()
+    if running is not None:
+        run_id, started_at, trigger = running
+        raise ApiError(
+            409,
+            f"Run {run_id} of {name!r} ({trigger}) is running since {started_at.isoformat()}; "
+            "it will store what the source lists now. Ask again after it finishes.",
+        )
+    result = queries.request_run(session, name, now)
     if result.outcome == "unknown_source":
         names = queries.source_names(session)
         raise ApiError(

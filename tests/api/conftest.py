@@ -26,7 +26,8 @@ _external_ids = count(1)
 
 def app_for(engine: Engine, **settings: Any) -> TestClient:
     url = engine.url.render_as_string(hide_password=False)
-    options: dict[str, Any] = {"database_url": url, "admin_token": ADMIN_TOKEN, **settings}
+    # No rate limit unless a test asks for one: tests send requests as fast as they can.
+    options: dict[str, Any] = {"database_url": url, "admin_token": ADMIN_TOKEN, "rate_limit": "off", **settings}
     return TestClient(create_app(Settings(**options), version_ttl_seconds=0))
 
 

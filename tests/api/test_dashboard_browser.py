@@ -110,7 +110,7 @@ def served(committing_engine: Engine) -> Iterator[tuple[str, dict[str, int]]]:
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
-    app = create_app(Settings(database_url=url), version_ttl_seconds=0)
+    app = create_app(Settings(database_url=url, rate_limit="off"), version_ttl_seconds=0)
     server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
