@@ -28,6 +28,13 @@ from models.settings import Settings
 from scraper.commands import fetch as fetch_command
 from scraper.config import SourceConfig
 from scraper.errors import ScraperError, SourceConfigError
+from scraper.startup import (
+    StartupError,
+    check_database_url,
+    check_port_free,
+    require_existing_sqlite,
+    sqlite_file,
+)
 from scraper.storage.runs import RunCounts
 
 log = logging.getLogger("jobfeed")
@@ -65,8 +72,13 @@ def describe_url(url: str) -> str:
     return f"{parsed.host or 'localhost'}:{parsed.port or 5432}/{parsed.database or ''}"
 
 
-def open_database(settings: Settings) -> Engine:
-    """An engine that has answered once; UsageError naming the host when it cannot be reached."""
+def open_database(settings: Settings, *, must_exist: bool = False) -> Engine:
+    """An engine that has answered once; UsageError naming the host when it cannot be reached.
+
+    With `must_exist`, a SQLite file that is not there is an error rather than a new empty database."""
+    check_database_url(settings.database_url)
+    if must_exist:
+        require_existing_sqlite(settings.database_url)
     try:
         engine = create_db_engine(settings.database_url)
         with engine.connect():
@@ -83,10 +95,14 @@ def migrate_database(settings: Settings) -> Engine:
     from models import migrate
 
     engine = open_database(settings)
-    before = migrate.current_revision(engine)
-    migrate.upgrade(engine)
-    after = migrate.current_revision(engine)
     where = describe_url(settings.database_url)
+    before = migrate.current_revision(engine)
+    try:
+        migrate.upgrade(engine)
+    except OperationalError as exc:  # a read-only file, a user without CREATE rights
+        engine.dispose()
+        raise UsageError(f"cannot migrate the database at {where}: {database_reason(exc)}") from None
+    after = migrate.current_revision(engine)
     if before == after:
         log.info("database %s is up to date (revision %s)", where, after)
     else:
@@ -164,10 +180,15 @@ def select_sources(configs: list[SourceConfig], names: Sequence[str]) -> list[So
     return [by_name[name] for name in names]
 
 
+def database_reason(exc: OperationalError) -> str:
+    """The driver's first line (never the statement SQLAlchemy appends)."""
+    return str(exc.orig).strip().splitlines()[0] if exc.orig else type(exc).__name__
+
+
 def require_current_schema(settings: Settings) -> Engine:
     from models import migrate
 
-    engine = open_database(settings)
+    engine = open_database(settings, must_exist=True)
     current, head = migrate.current_revision(engine), migrate.head_revision()
     if current != head:
         raise UsageError(
@@ -240,17 +261,20 @@ def cmd_sources(args: argparse.Namespace, settings: Settings) -> int:
 
     configs = load_configs(settings)
     last: dict[str, ScrapeRun] = {}
-    engine = open_database(settings)
+    check_database_url(settings.database_url)
+    path = sqlite_file(settings.database_url)
+    engine = open_database(settings) if path is None or path.exists() else None  # never create an empty file
     try:
         from models import migrate
 
-        if migrate.current_revision(engine) is not None:
+        if engine is not None and migrate.current_revision(engine) is not None:
             newest = select(ScrapeRun.source, func.max(ScrapeRun.id).label("id")).group_by(ScrapeRun.source).subquery()
             with Session(engine) as session:
                 runs = session.scalars(select(ScrapeRun).join(newest, ScrapeRun.id == newest.c.id))
                 last = {run.source: run for run in runs}
     finally:
-        engine.dispose()
+        if engine is not None:
+            engine.dispose()
     print(f"{'NAME':24} {'KIND':14} {'EVERY':6} {'ENABLED':8} LAST RUN")
     for config in configs:
         run = last.get(config.name)
@@ -273,6 +297,7 @@ def serve_api(settings: Settings, host: str, port: int, workers: int = 1) -> Non
 
 
 def cmd_api(args: argparse.Namespace, settings: Settings) -> int:
+    check_port_free(args.host, args.port)
     require_current_schema(settings).dispose()
     serve_api(settings, args.host, args.port, args.workers)
     return 0
@@ -293,6 +318,7 @@ def cmd_schedule(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     from scraper.storage.runs import sync_sources
 
+    check_port_free(args.host, args.port)
     configs = load_configs(settings)
     engine = migrate_database(settings)
     sync_sources(engine, configs)
@@ -327,6 +353,7 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
     from scraper.demo import DemoBoard, demo_sources_toml
     from scraper.sources import REGISTRY
 
+    check_port_free(args.host, args.port)
     workdir = Path(args.dir) if args.dir else Path(tempfile.mkdtemp(prefix="jobfeed-demo-"))
     workdir.mkdir(parents=True, exist_ok=True)
     if not args.database_url_given:
@@ -463,9 +490,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = Settings(**overrides)
         handler: Callable[[argparse.Namespace, Settings], int] = args.handler
         return handler(args, settings)
-    except UsageError as exc:
+    except (UsageError, StartupError) as exc:
         print(f"jobfeed: {exc}", file=sys.stderr)
         return 2
+    except OperationalError as exc:  # e.g. a read-only SQLite file met by the first write
+        print(
+            f"jobfeed: database error at {describe_url(settings.database_url)}: {database_reason(exc)}", file=sys.stderr
+        )
+        return 2
+    except BrokenPipeError:
+        # `jobfeed scrape --dry-run | head`: the reader left. Silence the final flush and stop quietly.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 1
     except KeyboardInterrupt:
         return 130
 

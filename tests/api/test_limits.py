@@ -125,3 +125,12 @@ def test_last_run_says_suspect_and_deferred_until(db: Engine, client: TestClient
 
     assert sources["alpha"]["suspect"] is True and sources["alpha"]["deferred_until"] is None
     assert sources["beta"]["status"] == "deferred" and sources["beta"]["deferred_until"].startswith("2030-01-01")
+
+
+def test_docs_and_redoc_work_offline(client: TestClient) -> None:
+    for page, asset in (("/docs", "swagger-ui-bundle.js"), ("/redoc", "redoc.standalone.js")):
+        html = client.get(page).text
+        assert f"/docs-assets/{asset}" in html
+        assert "cdn.jsdelivr.net" not in html and "fonts.googleapis.com" not in html
+        script = client.get(f"/docs-assets/{asset}")
+        assert script.status_code == 200 and len(script.content) > 100_000
