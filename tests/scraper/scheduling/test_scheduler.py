@@ -245,7 +245,7 @@ def test_a_killed_scheduler_run_is_abandoned_and_the_next_slot_runs(shared_postg
         assert wait_for(lambda: len(calls(shared_postgres)) == 1)
     finally:
         doomed.send_signal(signal.SIGKILL)
-        doomed.wait(10)
+        doomed.communicate(timeout=10)  # also closes its stderr pipe (an unclosed one is a warning, an error here)
     ((killed_run, _, _, killed_slot, _),) = calls(shared_postgres)
 
     successor = spawn(shared_postgres, "successor", "quick", 10, every, "alpha")
