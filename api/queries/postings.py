@@ -12,7 +12,6 @@ from typing import Any
 from sqlalchemy import (
     ColumnElement,
     Integer,
-    Row,
     Select,
     bindparam,
     exists,
@@ -47,7 +46,7 @@ _POSTING_COLUMNS = (
 )
 
 
-def _record_fields(row: Row[Any], sources: list[str]) -> dict[str, Any]:
+def _record_fields(row: Any, sources: list[str]) -> dict[str, Any]:
     return {
         **record_values(row._mapping),
         "id": row.id,
@@ -58,7 +57,7 @@ def _record_fields(row: Row[Any], sources: list[str]) -> dict[str, Any]:
     }
 
 
-def _sources_of(session: Session, rows: Sequence[Row[Any]]) -> dict[int, list[str]]:
+def _sources_of(session: Session, rows: Sequence[Any]) -> dict[int, list[str]]:
     """Every source listing each job: the representative's own and those of its duplicates."""
     representative = {row.id: row.duplicate_of or row.id for row in rows}
     found: dict[int, set[str]] = defaultdict(set)

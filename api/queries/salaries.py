@@ -132,7 +132,8 @@ def salary_stats(session: Session, scope: SalaryScope, categories: Sequence[Cate
         values: dict[str, list[float]] = defaultdict(list)
         query = select(Posting.category, value).where(*included).order_by(Posting.category, value)
         for category, amount in session.execute(query):
-            values[category].append(amount)
+            if amount is not None:  # the query keeps salaried postings only; the column type cannot say so
+                values[category].append(amount)
         for category, amounts in values.items():
             group = groups[category]
             group.count, group.minimum, group.maximum = len(amounts), amounts[0], amounts[-1]
@@ -224,7 +225,9 @@ def salary_history(
             select(Posting.first_seen, Posting.closed_at, Posting.annual_usd_mid).where(*conditions)
         ).all()
         for start, (lo, hi) in zip(starts, bounds, strict=True):
-            values = sorted(v for first, closed, v in rows if first < hi and (closed is None or closed >= lo))
+            values = sorted(
+                v for first, closed, v in rows if v is not None and first < hi and (closed is None or closed >= lo)
+            )
             quartiles: tuple[float | None, ...] = (None, None, None)
             if values:
                 quartiles = tuple(percentile_cont(values, q) for q in (0.25, 0.5, 0.75))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
 from sqlalchemy import (
     Select,
@@ -22,7 +22,7 @@ from models.schemas import (
 from models.tables import ScrapeRun, Source
 
 
-def newest_run_ids() -> Select[tuple[int]]:
+def newest_run_ids() -> Select[Any]:
     """The id of each source's newest run (the one subquery behind every "last run" figure)."""
     return select(func.max(ScrapeRun.id)).group_by(ScrapeRun.source)
 

@@ -33,7 +33,9 @@ def recompute_outliers(engine: Engine, categories: Collection[str]) -> int:
                 Posting.category == category, Posting.closed_at.is_(None), Posting.annual_usd_mid.is_not(None)
             )
             found = [
-                (posting_id, float(mid), list(flags or [])) for posting_id, mid, flags in connection.execute(query)
+                (posting_id, float(mid), list(flags or []))
+                for posting_id, mid, flags in connection.execute(query)
+                if mid is not None  # the query keeps salaried postings only; the column type cannot say so
             ]
             values = {
                 posting_id: mid
