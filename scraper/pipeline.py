@@ -207,6 +207,7 @@ def run_source(
         collector.counts.updated += result.updated
         collector.counts.unchanged += result.unchanged
         collector.counts.reopened += result.reopened
+        collector.rejected_by_reason.update(result.rejected_by_reason)  # postings the database refused, alone
         categories.update(result.categories)
         batch.clear()
         run_store.renew_lease(engine, run_id, LEASE_SECONDS)

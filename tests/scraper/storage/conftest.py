@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, select, text
 
 from models.enums import EmploymentType, Period, PeriodBasis, RemoteMode
 from models.records import Flag, Location, NormalizedPosting, Salary
@@ -102,6 +103,42 @@ def new_run(engine: Engine, source: str = "board") -> int:
     assert run_id is not None
     finish_run(engine, run_id, status="succeeded", counts=RunCounts(), http={}, error=None, suspect=False)
     return run_id
+
+
+@contextmanager
+def refusing_title(engine: Engine, title: str) -> Iterator[None]:
+    """A trigger that makes the database refuse to insert a posting with this title (a fault of the database,
+    not of the values' types), dropped on exit."""
+    with engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            connection.execute(
+                text(
+                    "CREATE FUNCTION refuse_title() RETURNS trigger LANGUAGE plpgsql AS "
+                    f"$$ BEGIN IF NEW.title = '{title}' THEN RAISE EXCEPTION 'refused: {title}'; END IF; "
+                    "RETURN NEW; END $$"
+                )
+            )
+            connection.execute(
+                text(
+                    "CREATE TRIGGER refuse_title BEFORE INSERT ON postings FOR EACH ROW EXECUTE FUNCTION refuse_title()"
+                )
+            )
+        else:
+            connection.execute(
+                text(
+                    f"CREATE TRIGGER refuse_title BEFORE INSERT ON postings WHEN NEW.title = '{title}' "
+                    f"BEGIN SELECT RAISE(ABORT, 'refused: {title}'); END"
+                )
+            )
+    try:
+        yield
+    finally:
+        with engine.begin() as connection:
+            connection.execute(
+                text("DROP TRIGGER refuse_title" + (" ON postings" if connection.dialect.name == "postgresql" else ""))
+            )
+            if connection.dialect.name == "postgresql":
+                connection.execute(text("DROP FUNCTION refuse_title()"))
 
 
 @pytest.fixture

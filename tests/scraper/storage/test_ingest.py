@@ -9,13 +9,14 @@ from typing import Any
 
 import pytest
 from sqlalchemy import Connection, Engine, func, select, text
-from sqlalchemy.exc import StatementError
 
 from models.db import create_db_engine
 from models.records import NormalizedPosting
 from models.tables import Posting, PostingChange
 from scraper.storage._transaction import postings_transaction
-from scraper.storage.postings import _PG_OPEN_LINKED, _PG_STORED, close_missing, upsert_postings
+from scraper.storage.dedup import _PG_OPEN_LINKED
+from scraper.storage.postings import close_missing, upsert_postings
+from scraper.storage.upsert import _PG_STORED
 
 T0 = datetime(2026, 12, 1, 10, 0, tzinfo=UTC)
 HOUR = timedelta(hours=1)
@@ -97,28 +98,30 @@ def test_payload_is_stored_as_json_never_sql_null(
     assert (rows(store)["board/a"].payload, sql_nulls) == (payload, 0)
 
 
-def test_naive_posted_at_is_refused_and_nothing_is_stored(
+def test_naive_posted_at_is_rejected_alone(
     store: Engine, make_posting: MakePosting, new_run: Callable[..., int], rows: Rows
 ) -> None:
-    with pytest.raises((ValueError, StatementError), match="naive datetime"):
-        upsert_postings(
-            store,
-            "board",
-            [make_posting("a"), make_posting("b", posted_at=datetime(2026, 11, 30))],
-            run_id=new_run(store),
-            now=T0,
-        )
-    assert rows(store) == {}
+    result = upsert_postings(
+        store,
+        "board",
+        [make_posting("a"), make_posting("b", posted_at=datetime(2026, 11, 30))],
+        run_id=new_run(store),
+        now=T0,
+    )
+    assert (result.new, result.rejected, result.rejected_by_reason) == (1, ["b"], {"unstorable": 1})
+    assert set(rows(store)) == {"board/a"}
 
 
-def test_a_failed_rewrite_leaves_the_next_batch_working(
+def test_a_rejected_rewrite_leaves_the_next_batch_working(
     store: Engine, make_posting: MakePosting, new_run: Callable[..., int], rows: Rows
 ) -> None:
     """On PostgreSQL the failure comes after the staging table was created in the rolled-back transaction."""
     run_id = new_run(store)
     upsert_postings(store, "board", [make_posting("a")], run_id=run_id, now=T0)
-    with pytest.raises((TypeError, StatementError), match="not JSON serializable"):
-        upsert_postings(store, "board", [make_posting("a", title="X", payload=object())], run_id=run_id, now=T0 + HOUR)
+    refused = upsert_postings(
+        store, "board", [make_posting("a", title="X", payload=object())], run_id=run_id, now=T0 + HOUR
+    )
+    assert (refused.updated, refused.rejected) == (0, ["a"])
     assert rows(store)["board/a"].title == "Data Engineer"
     for hours, title in ((2, "Y"), (3, "Z")):  # twice: the staging table is left empty by each commit
         result = upsert_postings(store, "board", [make_posting("a", title=title)], run_id=run_id, now=T0 + hours * HOUR)
