@@ -6,6 +6,7 @@ Pure functions shared by the scraper (before storage) and the API (before render
 from __future__ import annotations
 
 import html
+import math
 import re
 from typing import Any
 
@@ -46,13 +47,17 @@ def clean_text(text: str | None) -> str | None:
 
 
 def clean_json(value: Any) -> Any:
-    """A JSON-shaped value with every string (keys too) through `strip_controls`; tuples become lists.
+    """A JSON-shaped value with every string (keys too) through `strip_controls`, tuples as lists, and NaN
+    and the infinities (which Python's JSON reader accepts and JSON itself, PostgreSQL's included, does not)
+    as null.
 
-    >>> clean_json({"t\\x00": ["a\\ud83d", 1, None]})
-    {'t': ['a', 1, None]}
+    >>> clean_json({"t\\x00": ["a\\ud83d", 1, None, float("nan")]})
+    {'t': ['a', 1, None, None]}
     """
     if isinstance(value, str):
         return strip_controls(value)
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
     if isinstance(value, dict):
         return {clean_json(key): clean_json(item) for key, item in value.items()}
     if isinstance(value, list | tuple):

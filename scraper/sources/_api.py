@@ -5,6 +5,7 @@ decoding a page as JSON, reading loosely typed fields. Pure; no I/O and no inter
 from __future__ import annotations
 
 import html
+import json
 import re
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -105,10 +106,17 @@ def load_json(page: Page) -> Any:
     except orjson.JSONDecodeError:
         pass
     # JSON must be UTF-8, but a stray byte should cost one string, not the whole board.
+    text = body.decode("utf-8", errors="replace")
     try:
-        return orjson.loads(body.decode("utf-8", errors="replace"))
+        return orjson.loads(text)
     except orjson.JSONDecodeError as exc:
-        raise ParseError(f"{page.url}: expected JSON, got something else ({exc})", url=page.url) from None
+        error = exc
+    # orjson refuses an escaped lone surrogate ("\ud83d", half an emoji) and a NaN, failing the whole board
+    # for one string; the standard reader keeps them, and the text policy (models/text.py) cleans both.
+    try:
+        return json.loads(text)
+    except (ValueError, RecursionError):  # RecursionError: nesting deeper than the reader goes
+        raise ParseError(f"{page.url}: expected JSON, got something else ({error})", url=page.url) from None
 
 
 def describe(document: Any) -> str:

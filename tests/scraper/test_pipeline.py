@@ -116,6 +116,39 @@ def checksum(engine: Engine) -> str:
     return hashlib.sha256(repr(rows).encode()).hexdigest()
 
 
+def test_a_board_with_bad_characters_stores_its_batch_and_rejects_only_what_cannot_be_stored(
+    committing_engine: Engine, fixture_server: Any
+) -> None:
+    """Fault injection over the wire: a lone surrogate escaped in the JSON ("\\ud83d") in a title and in the
+    payload, a NaN (Python's JSON reader accepts it), and an id of 301 digits, longer than PostgreSQL's
+    external_id column. The batch is stored; only the too-long id is rejected, on PostgreSQL, and counted."""
+    config = greenhouse(fixture_server)
+    sync_sources(committing_engine, [config])
+    ranking, data, annotation = copy.deepcopy(BOARD["jobs"])
+    ranking["title"] = "Ranking Engineer \ud83d"
+    data["metadata"] = [{"name": "Team \udc00", "value": float("nan")}]
+    annotation["id"] = int("9" * 301)
+    serve_board(fixture_server, [ranking, data, annotation])
+
+    result = run_source(config, committing_engine)
+    assert result.status is RunStatus.SUCCEEDED
+    stored = postings(committing_engine)
+    assert stored[str(ranking["id"])].title_raw == "Ranking Engineer"
+    assert stored[str(data["id"])].payload["metadata"] == [{"name": "Team ", "value": None}]
+    if committing_engine.dialect.name == "postgresql":
+        assert (result.counts.new, result.counts.rejected, result.counts.rejected_by_reason) == (
+            2,
+            1,
+            {"unstorable": 1},
+        )
+    else:
+        assert (result.counts.new, result.counts.rejected) == (3, 0)
+    with Session(committing_engine) as session:
+        run = session.get(ScrapeRun, result.run_id)
+        assert run is not None and run.rejected == result.counts.rejected
+        assert run.details["rejected_by_reason"] == result.counts.rejected_by_reason
+
+
 def test_a_failed_later_page_keeps_what_was_stored_and_closes_nothing(
     committing_engine: Engine, fixture_server: Any
 ) -> None:
