@@ -133,9 +133,14 @@ class FixtureServer:
         self.pages: dict[str, tuple[str, bytes]] = {}
         self.statuses: dict[str, int] = {}  # path -> an error status to answer instead
         self.requests: list[str] = []
+        self.bodies: list[bytes] = []  # the body of each POST, in order
         server = self
 
         class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:  # a JSON query API (Workable, Workday) answers its POSTs like a GET
+                server.bodies.append(self.rfile.read(int(self.headers.get("Content-Length") or 0)))
+                self.do_GET()
+
             def do_GET(self) -> None:
                 server.requests.append(self.path)
                 page = server.pages.get(self.path) or server.pages.get(self.path.split("?")[0])
