@@ -13,6 +13,7 @@ from scraper.sources.lever import LeverSource
 from scraper.sources.personio import PersonioSource
 from scraper.sources.recruitee import RecruiteeSource
 from scraper.sources.rss import RssSource
+from scraper.sources.workable import WorkableSource
 
 REGISTRY: dict[str, type[Source]] = {
     source.kind: source
@@ -26,6 +27,7 @@ REGISTRY: dict[str, type[Source]] = {
         JsonApiSource,
         RecruiteeSource,
         PersonioSource,
+        WorkableSource,
     )
 }
 
