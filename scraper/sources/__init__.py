@@ -13,6 +13,7 @@ from scraper.sources.lever import LeverSource
 from scraper.sources.personio import PersonioSource
 from scraper.sources.recruitee import RecruiteeSource
 from scraper.sources.rss import RssSource
+from scraper.sources.smartrecruiters import SmartRecruitersSource
 from scraper.sources.workable import WorkableSource
 
 REGISTRY: dict[str, type[Source]] = {
@@ -28,6 +29,7 @@ REGISTRY: dict[str, type[Source]] = {
         RecruiteeSource,
         PersonioSource,
         WorkableSource,
+        SmartRecruitersSource,
     )
 }
 
