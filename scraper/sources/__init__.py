@@ -15,6 +15,7 @@ from scraper.sources.recruitee import RecruiteeSource
 from scraper.sources.rss import RssSource
 from scraper.sources.smartrecruiters import SmartRecruitersSource
 from scraper.sources.workable import WorkableSource
+from scraper.sources.workday import WorkdaySource
 
 REGISTRY: dict[str, type[Source]] = {
     source.kind: source
@@ -30,6 +31,7 @@ REGISTRY: dict[str, type[Source]] = {
         PersonioSource,
         WorkableSource,
         SmartRecruitersSource,
+        WorkdaySource,
     )
 }
 
