@@ -1,4 +1,5 @@
-"""Parse speed of the JSON API adapters (greenhouse, lever, ashby, json-api) on a realistic 50-job payload each.
+"""Parse speed of the JSON API adapters on a realistic payload each: greenhouse, lever, ashby, json-api on 50-job
+boards; workable, smartrecruiters, workday on one job's detail page (they read a posting per detail).
 
 Prints pages/s and jobs/s per kind. A benchmark that prints figures, not a test: nothing here asserts a time.
 Usage: python bench/parse_api.py [--seconds 1.0]
@@ -21,6 +22,9 @@ from scraper.sources.ashby import AshbySource
 from scraper.sources.greenhouse import GreenhouseSource
 from scraper.sources.json_api import JsonApiSource
 from scraper.sources.lever import LeverSource
+from scraper.sources.smartrecruiters import SmartRecruitersSource
+from scraper.sources.workable import WorkableSource
+from scraper.sources.workday import WorkdaySource
 
 FIXTURES = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "sources"
 JOBS_PER_PAGE = 50
@@ -110,14 +114,39 @@ def remotive_page() -> tuple[JsonApiSource, bytes]:
     return source, json.dumps(document).encode()
 
 
+def workable_detail() -> tuple[WorkableSource, bytes, str]:
+    job = json.loads((FIXTURES / "workable" / "detail_4F2A91C7D3.json").read_text())
+    job["description"] = DESCRIPTION
+    source = WorkableSource(config("workable", "https://apply.workable.com", board="northwind-ai"))
+    return source, json.dumps(job).encode(), source.detail_url("4F2A91C7D3")
+
+
+def smartrecruiters_detail() -> tuple[SmartRecruitersSource, bytes, str]:
+    posting = json.loads((FIXTURES / "smartrecruiters" / "detail_744000061234567.json").read_text())
+    posting["jobAd"]["sections"]["jobDescription"]["text"] = DESCRIPTION
+    source = SmartRecruitersSource(config("smartrecruiters", "https://api.smartrecruiters.com", board="LumenRetail"))
+    return source, json.dumps(posting).encode(), source.detail_url("744000061234567")
+
+
+def workday_detail() -> tuple[WorkdaySource, bytes, str]:
+    detail = json.loads((FIXTURES / "workday" / "detail_R-104233.json").read_text())
+    detail["jobPostingInfo"]["jobDescription"] = DESCRIPTION
+    source = WorkdaySource(config("workday", "https://halcyon.wd1.myworkdayjobs.com", board="halcyon/Careers"))
+    return (
+        source,
+        json.dumps(detail).encode(),
+        source.detail_url("/job/Seattle-WA/Senior-Data-Scientist--Claims_R-104233"),
+    )
+
+
 def config(kind: str, url: str, **options: Any) -> SourceConfig:
     return SourceConfig(name=f"bench-{kind}", kind=kind, url=url, every_seconds=3600, options=options)
 
 
-def measure(source: Any, body: bytes, seconds: float) -> tuple[float, int]:
+def measure(source: Any, body: bytes, seconds: float, url: str | None = None) -> tuple[float, int]:
     """Pages parsed per second (fully consumed) over at least `seconds`, and postings per page."""
     page = Page(
-        url=getattr(source, "url", None) or source.config.url,
+        url=url or getattr(source, "url", None) or source.config.url,
         status=200,
         headers={"content-type": "application/json"},
         content=body,
@@ -142,11 +171,14 @@ def main() -> None:
         "ashby": ashby_page,
         "json-api (remoteok)": remoteok_page,
         "json-api (remotive)": remotive_page,
+        "workable (detail)": workable_detail,
+        "smartrecruiters (det.)": smartrecruiters_detail,
+        "workday (detail)": workday_detail,
     }
     print(f"{'kind':<22}{'KB/page':>9}{'jobs':>6}{'pages/s':>10}{'jobs/s':>10}")
     for name, build in cases.items():
-        source, body = build()
-        pages_per_second, postings = measure(source, body, args.seconds)
+        source, body, *url = build()
+        pages_per_second, postings = measure(source, body, args.seconds, *url)
         size = len(body) / 1024
         print(f"{name:<22}{size:>9.0f}{postings:>6}{pages_per_second:>10.1f}{pages_per_second * postings:>10.0f}")
 

@@ -59,3 +59,53 @@ def test_workable(tmp_path: Path, fixture_server: Any) -> None:
     assert records["Data Annotation Lead (Contract)"]["location"]["remote"] == "remote"
     assert json.loads(fixture_server.bodies[0])["query"] == ""
     assert "/api/v2/accounts/northwind-ai/jobs/9D0C7A1E44" not in fixture_server.requests  # the internal job
+
+
+def test_smartrecruiters(tmp_path: Path, fixture_server: Any) -> None:
+    folder = FIXTURES / "smartrecruiters"
+    prefix = "/v1/companies/LumenRetail/postings"
+    fixture_server.serve(prefix, "application/json", (folder / "postings.json").read_bytes())
+    for posting_id in ("744000061234567", "744000061240112", "744000061199801"):
+        fixture_server.serve(
+            f"{prefix}/{posting_id}", "application/json", (folder / f"detail_{posting_id}.json").read_bytes()
+        )
+    sources = f'[[source]]\nname = "lumen"\nkind = "smartrecruiters"\nurl = "{fixture_server.url}/"\n'
+    sources += 'board = "LumenRetail"\n'
+
+    records = records_of(scrape(tmp_path, sources + COMMON, "lumen"))
+
+    # the third listed posting's detail says active: false
+    assert sorted(records) == ["Machine Learning Engineer - Recommendations", "Search Relevance Contractor"]
+    ml = records["Machine Learning Engineer - Recommendations"]
+    assert (ml["company"], ml["external_id"]) == ("Lumen Retail Group", "744000061234567")
+    assert (ml["location"]["remote"], ml["location"]["countries"]) == ("hybrid", ["PT"])
+    assert ml["employment_types"] == ["full-time"]
+    contractor = records["Search Relevance Contractor"]
+    assert (contractor["location"]["remote"], contractor["location"]["countries"]) == ("remote", ["US"])
+    assert f"{prefix}?offset=0&limit=100" in fixture_server.requests
+
+
+def test_workday(tmp_path: Path, fixture_server: Any) -> None:
+    folder = FIXTURES / "workday"
+    cxs = "/wday/cxs/halcyon/Careers"
+    first_page = json.loads((folder / "jobs.json").read_text()) | {"total": 3}  # one page here
+    fixture_server.serve(f"{cxs}/jobs", "application/json", json.dumps(first_page))
+    for req, path in (
+        ("R-104233", "/job/Seattle-WA/Senior-Data-Scientist--Claims_R-104233"),
+        ("R-104301", "/job/Remote-USA/Clinical-NLP-Annotator_R-104301"),
+        ("R-103990", "/job/Seattle-WA/Director--Data-Platform_R-103990"),
+    ):
+        fixture_server.serve(cxs + path, "application/json", (folder / f"detail_{req}.json").read_bytes())
+    sources = f'[[source]]\nname = "halcyon"\nkind = "workday"\nurl = "{fixture_server.url}"\n'
+    sources += 'board = "halcyon/Careers"\n'
+
+    records = records_of(scrape(tmp_path, sources + COMMON, "halcyon"))
+
+    # the third job's detail says posted: false
+    assert sorted(records) == ["Clinical NLP Annotator", "Senior Data Scientist, Claims"]
+    scientist = records["Senior Data Scientist, Claims"]
+    assert (scientist["company"], scientist["external_id"]) == ("Halcyon Health", "R-104233")
+    assert (scientist["location"]["remote"], scientist["location"]["countries"]) == ("hybrid", ["US"])
+    assert scientist["employment_types"] == ["full-time"]
+    assert records["Clinical NLP Annotator"]["employment_types"] == ["part-time"]
+    assert json.loads(fixture_server.bodies[0]) == {"appliedFacets": {}, "limit": 20, "offset": 0, "searchText": ""}
