@@ -85,10 +85,10 @@ class WorkableSource:
             if number > 0 and not results:
                 break  # a later page that came back empty: the list ended (or shrank) meanwhile
             yield page
-            if number == 0 and (account := fetch_optional(fetcher, self.account_url, self.config.name)):
-                yield account
             if not isinstance(results, list):
                 break
+            if number == 0 and (account := fetch_optional(fetcher, self.account_url, self.config.name)):
+                yield account
             shortcodes += [code for job in results if (code := _public_shortcode(job))]
             token = document.get("nextPage") if isinstance(document, dict) else None
             if not isinstance(token, str) or not token:

@@ -292,6 +292,13 @@ def test_fetch_does_not_hand_over_an_empty_later_page(fetcher: Fetcher) -> None:
     assert [p.url for p in pages] == [LIST, ACCOUNT]
 
 
+def test_fetch_reads_nothing_more_after_a_maintenance_page(fetcher: Fetcher) -> None:
+    with respx.mock(assert_all_called=True) as router:
+        router.post(LIST).respond(200, content=(FIXTURES / "maintenance.html").read_bytes())
+        pages = list(make_source().fetch(fetcher))
+    assert [p.url for p in pages] == [LIST]  # no account page, no detail: parse reports the page
+
+
 def test_fetch_from_a_mirror_prefix(fetcher: Fetcher) -> None:
     mirror = "http://127.0.0.1:8080/workable"
     with respx.mock(assert_all_called=True) as router:
