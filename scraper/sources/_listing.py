@@ -1,5 +1,5 @@
 """Helpers for the ATS adapters that read a job list, then each posting's detail (workable, smartrecruiters,
-workday): the endpoint base and board, a detail fetch that outlives a withdrawn posting, place strings.
+workday): the endpoint base, a detail fetch that outlives a withdrawn posting, place strings.
 No interpretation of values.
 """
 
@@ -10,9 +10,9 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from scraper.config import SourceConfig
-from scraper.errors import HTTPStatusError, ParseError, SourceConfigError
+from scraper.errors import HTTPStatusError, ParseError
 from scraper.fetching import Fetcher, Page
-from scraper.sources._api import load_json, option_str, text, unique
+from scraper.sources._api import load_json, text, unique
 
 logger = logging.getLogger(__name__)
 
@@ -24,15 +24,6 @@ GONE_STATUSES = frozenset({404, 410})
 def api_base(config: SourceConfig) -> str:
     """`url` without its trailing slash: the host (or mirror prefix) the kind's endpoint paths are put on."""
     return config.url.rstrip("/")
-
-
-def required_board(config: SourceConfig, example: str) -> str:
-    board = option_str(config, "board")
-    if board is None:
-        raise SourceConfigError(
-            f"source {config.name!r}: key 'board' is required for kind {config.kind!r} (e.g. board = {example!r})"
-        )
-    return board
 
 
 def fetch_optional(fetcher: Fetcher, url: str, source: str) -> Page | None:

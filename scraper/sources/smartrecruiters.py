@@ -25,12 +25,13 @@ from scraper.sources._api import (
     option_int,
     option_str,
     require_jobs,
+    required_str,
     text,
     unique,
     with_query,
 )
 from scraper.sources._company import company_name
-from scraper.sources._listing import JSON_HEADERS, api_base, decoded, fetch_optional, place, required_board
+from scraper.sources._listing import JSON_HEADERS, api_base, decoded, fetch_optional, place
 
 logger = logging.getLogger(__name__)
 
@@ -59,7 +60,7 @@ class SmartRecruitersSource:
 
     def __init__(self, config: SourceConfig) -> None:
         self.config = config
-        self.board = required_board(config, "Acme")
+        self.board = required_str(config, "board")
         self.list_url = f"{api_base(config)}/v1/companies/{quote(self.board, safe='')}/postings"
         self.list_path = urlsplit(self.list_url).path
         self.company = option_str(config, "company")

@@ -26,11 +26,12 @@ from scraper.sources._api import (
     option_int,
     option_str,
     require_jobs,
+    required_str,
     text,
     unique,
 )
 from scraper.sources._company import company_name
-from scraper.sources._listing import JSON_HEADERS, api_base, decoded, fetch_optional, place, required_board
+from scraper.sources._listing import JSON_HEADERS, api_base, decoded, fetch_optional, place
 
 logger = logging.getLogger(__name__)
 
@@ -55,7 +56,7 @@ class WorkableSource:
 
     def __init__(self, config: SourceConfig) -> None:
         self.config = config
-        self.board = required_board(config, "acme")
+        self.board = required_str(config, "board")
         base, board = api_base(config), quote(self.board, safe="")
         self.list_url = f"{base}/api/v3/accounts/{board}/jobs"
         self.account_url = f"{base}/api/v1/accounts/{board}"

@@ -24,12 +24,13 @@ from scraper.sources._api import (
     option_int,
     option_str,
     require_jobs,
+    required_str,
     text,
     text_list,
     unique,
 )
 from scraper.sources._company import company_name
-from scraper.sources._listing import JSON_HEADERS, api_base, decoded, fetch_optional, required_board
+from scraper.sources._listing import JSON_HEADERS, api_base, decoded, fetch_optional
 
 logger = logging.getLogger(__name__)
 
@@ -54,7 +55,7 @@ class WorkdaySource:
 
     def __init__(self, config: SourceConfig) -> None:
         self.config = config
-        board = required_board(config, "acme/External")
+        board = required_str(config, "board")
         tenant, _, site = board.partition("/")
         if not tenant.strip() or not site.strip() or "/" in site:
             raise SourceConfigError(
