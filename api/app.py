@@ -12,7 +12,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from api.cache import ResponseCache
-from api.docs import install_docs
+from api.docs import describe_categories, install_docs
 from api.errors import install_error_handlers
 from api.limits import LimitsMiddleware, parse_rate_limit
 from api.metrics import Metrics, MetricsMiddleware
@@ -50,6 +50,7 @@ def create_app(settings: Settings | None = None, *, version_ttl_seconds: float =
         title="jobfeed", version="1", description=DESCRIPTION, lifespan=lifespan, docs_url=None, redoc_url=None
     )
     install_docs(app)  # /docs and /redoc from packaged assets: they work offline
+    describe_categories(app, [category.slug for category in taxonomy])
     app.state.settings = settings
     app.state.engine = engine
     app.state.session_factory = sessions

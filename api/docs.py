@@ -4,6 +4,7 @@ package, so that the documentation works with no network (FastAPI's defaults loa
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import fastapi_offline
 from fastapi import FastAPI
@@ -39,3 +40,31 @@ def install_docs(app: FastAPI) -> None:
             redoc_favicon_url=f"{ASSETS_PATH}/favicon.png",
             with_google_fonts=False,
         )
+
+
+def describe_categories(app: FastAPI, slugs: list[str]) -> None:
+    """State in the OpenAPI schema that a `category` query parameter takes one of the taxonomy's slugs (the
+    taxonomy is data, so the list is filled in when the app is built); the API answers 422 for any other."""
+    build = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is not None:
+            return app.openapi_schema
+        schema = build()
+        for path in schema.get("paths", {}).values():
+            for operation in path.values():
+                for parameter in operation.get("parameters", []) if isinstance(operation, dict) else []:
+                    if parameter.get("name") == "category" and parameter.get("in") == "query":
+                        _set_enum(parameter["schema"], slugs)
+        app.openapi_schema = schema
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
+def _set_enum(schema: dict[str, Any], values: list[str]) -> None:
+    """Put `enum` on the string branch of `schema` (`anyOf: [string, null]` for an optional parameter)."""
+    for branch in schema.get("anyOf", [schema]):
+        if branch.get("type") == "string":
+            branch.pop("maxLength", None)
+            branch["enum"] = list(values)

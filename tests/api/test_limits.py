@@ -134,3 +134,12 @@ def test_docs_and_redoc_work_offline(client: TestClient) -> None:
         assert "cdn.jsdelivr.net" not in html and "fonts.googleapis.com" not in html
         script = client.get(f"/docs-assets/{asset}")
         assert script.status_code == 200 and len(script.content) > 100_000
+
+
+def test_the_schema_names_the_categories_a_query_takes(client: TestClient) -> None:
+    parameters = client.get("/openapi.json").json()["paths"]["/api/v1/jobs"]["get"]["parameters"]
+    (category,) = [p for p in parameters if p["name"] == "category"]
+    enums = [branch.get("enum") for branch in category["schema"].get("anyOf", [category["schema"]])]
+
+    assert ["ai-engineer" in (values or []) for values in enums].count(True) == 1
+    assert client.get("/api/v1/jobs", params={"category": "not-a-category"}).status_code == 422
