@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from scraper.config import SourceConfig
 from scraper.sources.ashby import AshbySource
+from scraper.sources.bamboohr import BambooHrSource
 from scraper.sources.base import Source
 from scraper.sources.featured_html import FeaturedHtmlSource
 from scraper.sources.greenhouse import GreenhouseSource
@@ -32,6 +33,7 @@ REGISTRY: dict[str, type[Source]] = {
         WorkableSource,
         SmartRecruitersSource,
         WorkdaySource,
+        BambooHrSource,
     )
 }
 

@@ -14,7 +14,11 @@ FIXTURES = ROOT / "tests" / "fixtures" / "sources"
 
 
 def sources_file(tmp_path: Path, base: str) -> None:
-    entries = [("orbital", "recruitee", "orbital"), ("kiefer", "personio", "kiefer-analytics")]
+    entries = [
+        ("orbital", "recruitee", "orbital"),
+        ("kiefer", "personio", "kiefer-analytics"),
+        ("luma", "bamboohr", "lumalytics"),
+    ]
     text = "".join(
         f"""
 [[source]]
@@ -87,3 +91,31 @@ def test_personio_dry_run(tmp_path: Path, fixture_server: Any) -> None:
     assert ml["location"]["countries"] == ["DE"]
     assert found["Praktikum Performance Marketing"]["company"] == "Kiefer Analytics"
     assert fixture_server.requests == ["/xml"]
+
+
+def test_bamboohr_dry_run(tmp_path: Path, fixture_server: Any) -> None:
+    fixtures = FIXTURES / "bamboohr"
+    fixture_server.serve("/careers/list", "application/json", (fixtures / "list.json").read_bytes())
+    for ident in ("101", "102", "103"):  # 103 is closed; 104 is listed but answers 404
+        fixture_server.serve(
+            f"/careers/{ident}/detail", "application/json", (fixtures / f"detail_{ident}.json").read_bytes()
+        )
+    sources_file(tmp_path, fixture_server.url)
+
+    result = scrape(tmp_path, "luma")
+    found = records(result)
+
+    assert set(found) == {"Senior Data Scientist", "Machine Learning Engineer"}  # "(Remote, Canada)" is cleaned off
+    scientist = found["Senior Data Scientist"]
+    assert scientist["company"] == "Lumalytics"
+    assert scientist["employment_types"] == ["full-time"]
+    assert (scientist["salary"]["min"], scientist["salary"]["max"], scientist["salary"]["currency"]) == (
+        140000,
+        165000,
+        "USD",
+    )
+    assert scientist["salary"]["period"] == "year"
+    ml = found["Machine Learning Engineer"]
+    assert (ml["location"]["remote"], ml["location"]["countries"]) == ("remote", ["CA"])
+    assert ml["url"] == f"{fixture_server.url}/careers/102"
+    assert "luma: succeeded" in result.stderr
