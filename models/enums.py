@@ -51,6 +51,8 @@ class RunStatus(StrEnum):
     ABANDONED = "abandoned"
     CANCELLED = "cancelled"  # stopped by the user (Ctrl-C) before it finished
     DEFERRED = "deferred"  # the host asked to be left alone until `deferred_until` (Retry-After over the cap)
+    MISSED = "missed"  # a slot that could not run (downtime, the previous run still going); never silence
+    QUEUED = "queued"  # a slot claimed and handed to the task queue, not started yet
 
 
 class ChangeField(StrEnum):

@@ -1,4 +1,4 @@
-"""SQLAlchemy 2 tables: sources, postings, posting_changes, scrape_runs.
+"""SQLAlchemy 2 tables: sources, postings, posting_changes, scrape_runs, host_budgets.
 
 Shapes only. Enums are stored as strings; timestamps are timezone-aware UTC; lists and objects are JSON
 (JSONB on PostgreSQL).
@@ -222,3 +222,16 @@ class ScrapeRun(Base):
             "rejected": self.rejected,
             **(self.details or {}),
         }
+
+
+class HostBudget(Base):
+    """One host's shared politeness budget (PostgreSQL deployments): slot -1 holds the next request start,
+    slots 0..N-1 are the in-flight places, each held by one process until it releases it or `held_until`."""
+
+    __tablename__ = "host_budgets"
+
+    host: Mapped[str] = mapped_column(String(255), primary_key=True)
+    slot: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    next_start_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    held_by: Mapped[str | None] = mapped_column(String(200))
+    held_until: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -102,6 +102,10 @@ def migrate_database(settings: Settings) -> Engine:
     except OperationalError as exc:  # a read-only file, a user without CREATE rights
         engine.dispose()
         raise UsageError(f"cannot migrate the database at {where}: {database_reason(exc)}") from None
+    if engine.dialect.name == "postgresql":
+        from scraper.scheduling.queue import apply_queue_schema
+
+        apply_queue_schema(engine)
     after = migrate.current_revision(engine)
     if before == after:
         log.info("database %s is up to date (revision %s)", where, after)
@@ -303,18 +307,6 @@ def cmd_api(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def cmd_schedule(args: argparse.Namespace, settings: Settings) -> int:
-    from scraper.scheduling import run_scheduler
-    from scraper.storage.runs import sync_sources
-
-    configs = load_configs(settings)
-    engine = require_current_schema(settings)
-    sync_sources(engine, configs)
-    run_scheduler(engine, configs)
-    engine.dispose()
-    return 0
-
-
 def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     from scraper.storage.runs import sync_sources
 
@@ -430,7 +422,18 @@ def build_parser() -> argparse.ArgumentParser:
     api.add_argument("--host", default="127.0.0.1", help="interface to listen on (default 127.0.0.1)")
     api.add_argument("--port", type=int, default=8000, help="port (default 8000)")
     api.add_argument("--workers", type=int, default=1, help="uvicorn worker processes (default 1)")
-    add("schedule", cmd_schedule, "run the scheduler alone (any number may share one PostgreSQL)")
+    from scraper.commands import queue as queue_commands
+
+    queue_commands.add_arguments_schedule(
+        add(
+            "schedule",
+            queue_commands.cmd_schedule,
+            "turn due slots into queued runs (any number may share one PostgreSQL)",
+        )
+    )
+    queue_commands.add_arguments_worker(
+        add("worker", queue_commands.cmd_worker, "execute queued runs (PostgreSQL; any number of workers)")
+    )
     scrape = add("scrape", cmd_scrape, "run sources once now and store their postings")
     scrape.add_argument("names", nargs="*", metavar="NAME", help="sources to run (default: every enabled source)")
     scrape.add_argument(

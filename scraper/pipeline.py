@@ -25,10 +25,11 @@ from scraper.fetching import Fetcher, FetchPolicy
 from scraper.fetching.cache import ValidatorStore
 from scraper.fetching.throttle import HostThrottle
 from scraper.normalization.posting import NormalizationContext, RejectedPosting, normalize_posting
+from scraper.scheduling.leases import LEASE_SECONDS, LeaseKeeper
 from scraper.sources import build_source
 from scraper.storage import postings as posting_store
 from scraper.storage import runs as run_store
-from scraper.storage.outliers import recompute_outliers
+from scraper.storage.outliers import OutlierJudge
 from scraper.storage.runs import RunCounts
 from scraper.validation.posting import validate_posting
 
@@ -38,7 +39,20 @@ log = logging.getLogger(__name__)
 Progress = Callable[[RunCounts], None]
 
 BATCH_SIZE = 500
-LEASE_SECONDS = 300
+MIB = 1024 * 1024
+# Body caps per kind where one document lists the whole board: a JSON ATS board of 5,000 jobs with their
+# descriptions is about 28 MB (greenhouse ?content=true, measured). Paged and HTML kinds keep the 5 MiB default;
+# a source's own max_body_bytes option still wins.
+BODY_CAPS: dict[str, int] = {
+    "greenhouse": 64 * MIB,
+    "lever": 64 * MIB,
+    "ashby": 64 * MIB,
+    "recruitee": 64 * MIB,
+    "personio": 64 * MIB,
+    "bamboohr": 32 * MIB,
+    "workable": 32 * MIB,
+    "json-api": 32 * MIB,
+}
 # A complete run listing fewer than this share of the recent median looks like a changed layout.
 SUSPECT_RATIO = 0.5
 # A suspect size that repeats for this many runs becomes the new normal (source option `suspect_repeats`).
@@ -137,7 +151,7 @@ def dry_run(
     started = datetime.now(UTC)
     collector = _Collector()
     context = context or NormalizationContext()
-    with Fetcher(FetchPolicy.for_source(config), throttle=throttle) as fetcher:
+    with Fetcher(source_policy(config), throttle=throttle) as fetcher:
         status, error = RunStatus.SUCCEEDED, None
         try:
             for posting in iter_postings(config, fetcher, context, collector, progress=progress):
@@ -170,27 +184,51 @@ def run_source(
     batch_size: int = BATCH_SIZE,
     misses_to_close: int = 2,
     progress: Progress | None = None,
+    outliers: OutlierJudge | None = None,
 ) -> RunResult:
     """Run one source now and store what it finds; the scrape-run row records the outcome.
 
-    `run_id` is a run already claimed by the scheduler; without it a manual run is started (None is
-    returned in `run_id` and status FAILED when another run of the source holds the lease).
+    `run_id` is a run already claimed by the scheduler (whose heartbeat keeps its lease); without it a manual
+    run is started and its lease kept alive here for as long as it runs (None is returned in `run_id` and
+    status FAILED when another run of the source holds the lease).
     """
-    started = datetime.now(UTC)
+    if run_id is not None:
+        return _run_claimed(
+            config, engine, run_id, stop, context, throttle, batch_size, misses_to_close, progress, outliers
+        )
+    run_id = run_store.start_run(engine, config.name, trigger=trigger, owner=owner, lease_seconds=LEASE_SECONDS)
     if run_id is None:
-        run_id = run_store.start_run(engine, config.name, trigger=trigger, owner=owner, lease_seconds=LEASE_SECONDS)
-        if run_id is None:
-            until = run_store.deferred_until(engine, config.name)
-            return RunResult(
-                source=config.name,
-                run_id=None,
-                status=RunStatus.DEFERRED if until else RunStatus.FAILED,
-                counts=RunCounts(),
-                http={},
-                error=f"the host asked not to be fetched before {until.isoformat()}"
-                if until
-                else "another run of this source is in progress",
-            )
+        until = run_store.deferred_until(engine, config.name)
+        return RunResult(
+            source=config.name,
+            run_id=None,
+            status=RunStatus.DEFERRED if until else RunStatus.FAILED,
+            counts=RunCounts(),
+            http={},
+            error=f"the host asked not to be fetched before {until.isoformat()}"
+            if until
+            else "another run of this source is in progress",
+        )
+    with LeaseKeeper(engine, LEASE_SECONDS) as leases:
+        leases.add(run_id)
+        return _run_claimed(
+            config, engine, run_id, stop, context, throttle, batch_size, misses_to_close, progress, outliers
+        )
+
+
+def _run_claimed(
+    config: SourceConfig,
+    engine: Engine,
+    run_id: int,
+    stop: threading.Event | None,
+    context: NormalizationContext | None,
+    throttle: HostThrottle | None,
+    batch_size: int,
+    misses_to_close: int,
+    progress: Progress | None,
+    outliers: OutlierJudge | None,
+) -> RunResult:
+    started = datetime.now(UTC)
     context = context or NormalizationContext(now=started)
     collector = _Collector()
     categories: set[str] = set()
@@ -210,9 +248,8 @@ def run_source(
         collector.rejected_by_reason.update(result.rejected_by_reason)  # postings the database refused, alone
         categories.update(result.categories)
         batch.clear()
-        run_store.renew_lease(engine, run_id, LEASE_SECONDS)
 
-    with Fetcher(FetchPolicy.for_source(config), validators=validators, throttle=throttle, stop=stop) as fetcher:
+    with Fetcher(source_policy(config), validators=validators, throttle=throttle, stop=stop) as fetcher:
         try:
             for posting in iter_postings(config, fetcher, context, collector, stop, progress):
                 batch.append(posting)
@@ -241,8 +278,10 @@ def run_source(
         collector.counts.closed = posting_store.close_missing(
             engine, config.name, collector.seen, run_id=run_id, now=started, misses_to_close=misses_to_close
         )
-    if categories or collector.counts.closed:
-        recompute_outliers(engine, categories or _all_categories())
+    if categories:
+        # Only this run's postings are judged (against bounds read once per category and process, no global
+        # lock); a closed posting leaves the statistics and needs no flag.
+        (outliers or OutlierJudge()).judge_run(engine, config.name, categories, started)
     if status is not RunStatus.FAILED or collector.pages_ok:
         run_store.save_validators(engine, config.name, validators.as_dict())
     run_store.finish_run(
@@ -270,6 +309,13 @@ def run_source(
     return result
 
 
+def source_policy(config: SourceConfig) -> FetchPolicy:
+    """The source's fetch policy, its kind's body cap as the default (`BODY_CAPS`)."""
+    default = FetchPolicy()
+    base = FetchPolicy(max_body_bytes=BODY_CAPS.get(config.kind, default.max_body_bytes))
+    return FetchPolicy.for_source(config, base)
+
+
 def _failure(collector: _Collector, exc: FetchError | ParseError) -> tuple[RunStatus, str]:
     """A failed first page fails the run; a failure after pages were read makes it partial."""
     where = f" ({exc.url})" if exc.url and exc.url not in str(exc) else ""
@@ -291,9 +337,3 @@ def _looks_suspect(engine: Engine, source: str, fetched: int, repeats: int = SUS
     if len(recent) < 2:
         return False
     return fetched < SUSPECT_RATIO * statistics.median(recent)
-
-
-def _all_categories() -> set[str]:
-    from models.taxonomy import load_taxonomy
-
-    return {category.slug for category in load_taxonomy()}

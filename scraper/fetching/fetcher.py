@@ -328,6 +328,8 @@ class Fetcher:
                     cap_seconds=self.policy.backoff_cap_seconds,
                     rng=self._rng,
                 )
+            if retry_after is not None:
+                self._throttle.hold(url.host, retry_after)  # every run sharing the throttle waits it out too
             logger.info("%s %s: %s; retry %d in %.1fs", method, url, failure, attempt + 1, delay)
             self._count(retries=1, waited_seconds=delay)
             if delay > 0:

@@ -1,5 +1,17 @@
-"""The scheduler: APScheduler triggers, database claims, a thread pool of source runs. See `scheduler`."""
+"""Scheduling: clock-aligned slots (`slots`, pure), the scheduler (`scheduler`), leases, the PostgreSQL queue (`queue`).
 
-from scraper.scheduling.scheduler import Runner, Scheduler, run_scheduler, slot_for
+Names are imported lazily: `scraper.storage.claims` uses the pure `slots` module without pulling in the scheduler.
+"""
 
-__all__ = ["Runner", "Scheduler", "run_scheduler", "slot_for"]
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+__all__ = ["Runner", "Scheduler", "run_scheduler"]
+
+
+def __getattr__(name: str) -> Any:
+    if name in __all__:
+        return getattr(importlib.import_module("scraper.scheduling.scheduler"), name)
+    raise AttributeError(f"module 'scraper.scheduling' has no attribute {name!r}")

@@ -1,4 +1,5 @@
-"""When runs happen: APScheduler 3 fires each enabled source at its interval; the database claim decides who runs.
+"""When runs happen: a tick turns each source's clock-aligned slot into one recorded run; runs execute in a
+bounded thread pool here (`jobfeed run`) or are handed to a queue (`jobfeed schedule`, see `queue`).
 
 Owns timing, claims, leases, run requests and shutdown; never fetches or stores postings (the injected
 runner, by default `scraper.pipeline.run_source`, does).
@@ -6,84 +7,84 @@ runner, by default `scraper.pipeline.run_source`, does).
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import os
 import signal
 import socket
 import threading
-import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime
 from types import FrameType
 from typing import Any
 
-from apscheduler.executors.pool import ThreadPoolExecutor
-from apscheduler.schedulers.background import BackgroundScheduler
-from apscheduler.schedulers.base import SchedulerNotRunningError
-from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
+from models.enums import RunStatus
+from models.tables import utcnow
 from scraper.config import SourceConfig
 from scraper.errors import public_message
-from scraper.storage import runs
+from scraper.fetching.throttle import HostThrottle, build_throttle
+from scraper.scheduling.leases import LEASE_SECONDS, LeaseKeeper
+from scraper.scheduling.slots import slot_at, slot_offset
+from scraper.storage import claims, runs
+from scraper.storage.outliers import OutlierJudge
 
 log = logging.getLogger(__name__)
 
 Runner = Callable[[SourceConfig, int, threading.Event], None]
+# Hands a claimed `queued` run to the queue (queue mode); the queue's worker starts it.
+Enqueue = Callable[[SourceConfig, int], None]
 
-EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-# Spread sources sharing an interval; small against the interval, so a fired job stays inside its slot.
-JITTER_FRACTION = 0.1
-MAX_JITTER_SECONDS = 60.0
-
-
-def slot_for(moment: datetime, every_seconds: int) -> datetime:
-    """The start of the epoch-aligned interval containing `moment`: the same on every instance.
-
-    >>> slot_for(datetime(2026, 12, 1, 10, 59, 59, tzinfo=UTC), 3600)
-    datetime.datetime(2026, 12, 1, 10, 0, tzinfo=datetime.timezone.utc)
-    """
-    seconds = int((moment - EPOCH).total_seconds()) // every_seconds * every_seconds
-    return datetime.fromtimestamp(seconds, UTC)
-
-
-def jitter_seconds(every_seconds: int) -> float:
-    return min(every_seconds * JITTER_FRACTION, MAX_JITTER_SECONDS)
+DEFAULT_CONCURRENCY = 8
 
 
 def default_owner() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 
 
-def pipeline_runner(engine: Engine) -> Runner:
-    """The production runner: `scraper.pipeline.run_source` (imported when a run starts, not before)."""
+def pipeline_runner(engine: Engine, throttle: HostThrottle | None = None) -> Runner:
+    """The production runner: `scraper.pipeline.run_source`, every run of the process sharing one host throttle
+    (on PostgreSQL also shared with every other process: `SharedHostThrottle`)."""
+    shared = throttle or build_throttle(engine)
+    judge = OutlierJudge()
 
     def run(config: SourceConfig, run_id: int, stop: threading.Event) -> None:
         from scraper.pipeline import run_source
 
-        run_source(config, engine, run_id=run_id, stop=stop)
+        run_source(config, engine, run_id=run_id, stop=stop, throttle=shared, outliers=judge)
 
     return run
 
 
-@dataclass(slots=True)
-class _Active:
-    source: str
-    started: float  # time.monotonic()
+def execute_claimed(
+    engine: Engine, config: SourceConfig, run_id: int, runner: Runner, stop: threading.Event, leases: LeaseKeeper
+) -> None:
+    """Run a claimed run under the lease heartbeat; a crash or a forgotten outcome is recorded as `failed`."""
+    leases.add(run_id)
+    error = "the runner returned without recording the run's outcome"
+    try:
+        runner(config, run_id, stop)
+    except Exception as exc:  # one source's crash must not reach the scheduler or other sources
+        log.exception("%s: run %s crashed", config.name, run_id)
+        error = f"runner crashed: {public_message(exc)}"
+    finally:
+        leases.remove(run_id)
+    try:
+        if runs.fail_unfinished(engine, run_id, error):
+            log.error("%s: run %s marked failed: %s", config.name, run_id, error)
+    except SQLAlchemyError:
+        log.exception("%s: could not record the end of run %s", config.name, run_id)
 
 
 class Scheduler:
-    """One source job per enabled source plus a maintenance job, in a background APScheduler.
+    """One tick thread claims due slots; runs go to a pool of `concurrency` threads, or to `enqueue`.
 
-    Each (source, slot) runs once across every instance sharing the database: a job computes the slot
-    from the clock (`slot_for`) and runs only if `claim_run` inserts it. The first firing of each job is
-    immediate and claims the current slot: after downtime that is the one catch-up run (coalesce=True,
-    misfire grace of one interval: never a burst). Runs execute in APScheduler's thread pool; a lease
-    heartbeat thread keeps their leases alive while they run, for at most `max_run_seconds` (a hung run
-    is then left to expire and be abandoned).
+    Each (source, slot) is recorded once across every process sharing the database (`claims.claim_slot`
+    under the source's row lock). A slot is claimed only when a thread is free for it, so a claimed run
+    starts at once; a slot that never found one, or whose previous run was still going, is recorded
+    `missed` when the next slot is claimed. After downtime the current slot is the one catch-up run.
     """
 
     def __init__(
@@ -92,101 +93,138 @@ class Scheduler:
         configs: Sequence[SourceConfig],
         *,
         runner: Runner | None = None,
+        enqueue: Enqueue | None = None,
         owner: str | None = None,
-        lease_seconds: float = 120.0,
-        poll_seconds: float = 2.0,
+        lease_seconds: float = LEASE_SECONDS,
+        poll_seconds: float = 1.0,
+        concurrency: int = DEFAULT_CONCURRENCY,
         max_run_seconds: float = 6 * 3600.0,
         stop_event: threading.Event | None = None,
+        throttle: HostThrottle | None = None,
     ) -> None:
-        if poll_seconds * 2 > lease_seconds:
-            raise ValueError("lease_seconds must allow at least two renewals (lease_seconds >= 2 * poll_seconds)")
+        if concurrency < 1:
+            raise ValueError("concurrency must be at least 1")
         self.engine = engine
         self.configs = list(configs)
-        self.runner = runner or pipeline_runner(engine)
+        self.runner = runner or pipeline_runner(engine, throttle)
+        self.enqueue = enqueue
         self.owner = owner or default_owner()
         self.lease_seconds = lease_seconds
         self.poll_seconds = poll_seconds
-        self.max_run_seconds = max_run_seconds
+        self.concurrency = concurrency
         self.stop_event = stop_event or threading.Event()
+        self.leases = LeaseKeeper(engine, lease_seconds, max_run_seconds=max_run_seconds)
         self._by_name = {config.name: config for config in self.configs if config.enabled}
-        self._active: dict[int, _Active] = {}
+        self._offsets = {name: slot_offset(name, config.every_seconds) for name, config in self._by_name.items()}
+        self._recorded: dict[str, datetime] = {}
+        self._active: dict[int, str] = {}
         self._lock = threading.Lock()
-        self._heartbeat_done = threading.Event()
-        self._heartbeat: threading.Thread | None = None
-        workers = 2 * len(self._by_name) + 2  # a scheduled and a requested run per source, at most
-        self._apscheduler = BackgroundScheduler(
-            timezone=UTC,
-            executors={"default": ThreadPoolExecutor(workers), "maintenance": ThreadPoolExecutor(1)},
-            job_defaults={"max_instances": 1, "coalesce": True},
-        )
+        self._pool = ThreadPoolExecutor(concurrency, thread_name_prefix="run")
+        self._ticker: threading.Thread | None = None
 
     # ------------------------------------------------------------------------------------------ lifecycle
 
     def start(self) -> None:
         runs.sync_sources(self.engine, self.configs)
-        now = datetime.now(UTC)
-        for config in self._by_name.values():
-            every = config.every_seconds
-            self._apscheduler.add_job(
-                self._scheduled_run,
-                IntervalTrigger(seconds=every, start_date=EPOCH, timezone=UTC, jitter=jitter_seconds(every)),
-                args=[config],
-                id=f"source:{config.name}",
-                name=f"run {config.name}",
-                misfire_grace_time=every,
-                next_run_time=now,
-            )
-        self._apscheduler.add_job(
-            self._maintain,
-            IntervalTrigger(seconds=self.poll_seconds, timezone=UTC),
-            id="maintenance",
-            name="abandon expired runs, take run requests",
-            executor="maintenance",
-            misfire_grace_time=max(1, int(self.poll_seconds)),
-            next_run_time=now,
-        )
-        self._heartbeat = threading.Thread(target=self._renew_leases, name="lease-heartbeat", daemon=True)
-        self._heartbeat.start()
-        self._apscheduler.start()
-        log.info("scheduler %s started: %d sources", self.owner, len(self._by_name))
+        self._recorded = claims.latest_slots(self.engine)
+        self.leases.start()
+        self._ticker = threading.Thread(target=self._loop, name="scheduler-tick", daemon=True)
+        self._ticker.start()
+        mode = "queueing runs" if self.enqueue else f"running up to {self.concurrency} at once"
+        log.info("scheduler %s started: %d sources, %s", self.owner, len(self._by_name), mode)
 
     def stop(self, wait: bool = True) -> None:
         """Take no new runs; with `wait`, let the running ones finish their current batch (they see the stop event)."""
         self.stop_event.set()
-        with contextlib.suppress(SchedulerNotRunningError):
-            self._apscheduler.shutdown(wait=wait)
+        if self._ticker is not None:
+            self._ticker.join()
+        self._pool.shutdown(wait=wait)
         if wait:
-            self._heartbeat_done.set()
-            if self._heartbeat is not None:
-                self._heartbeat.join()
+            self.leases.stop()
         log.info("scheduler %s stopped", self.owner)
 
     @property
     def active_runs(self) -> dict[int, str]:
         with self._lock:
-            return {run_id: active.source for run_id, active in self._active.items()}
+            return dict(self._active)
 
-    # ------------------------------------------------------------------------------------------------ jobs
+    # ------------------------------------------------------------------------------------------------ ticks
 
-    def _scheduled_run(self, config: SourceConfig) -> None:
-        if self.stop_event.is_set():
+    def _loop(self) -> None:
+        while not self.stop_event.is_set():
+            self.tick()
+            self.stop_event.wait(self.poll_seconds)
+
+    def tick(self, now: datetime | None = None) -> int:
+        """Claim every due slot there is room for, take run requests, expire dead runs; returns runs claimed."""
+        now = now or utcnow()
+        self._maintain(now)
+        due = []
+        for name, config in self._by_name.items():
+            slot = slot_at(now, config.every_seconds, self._offsets[name])
+            recorded = self._recorded.get(name)
+            if recorded is None or recorded < slot:
+                due.append((slot, name))
+        claimed = 0
+        for slot, name in sorted(due):  # the oldest slots first, when there is not room for all
+            if self.stop_event.is_set() or not self._has_room():
+                break
+            config = self._by_name[name]
+            try:
+                claim = claims.claim_slot(
+                    self.engine,
+                    name,
+                    every_seconds=config.every_seconds,
+                    offset_seconds=self._offsets[name],
+                    status=RunStatus.QUEUED if self.enqueue else RunStatus.RUNNING,
+                    owner=None if self.enqueue else self.owner,
+                    lease_seconds=self.lease_seconds,
+                    now=now,
+                )
+            except (SQLAlchemyError, LookupError):
+                log.exception("%s: could not claim the slot %s", name, slot.isoformat())
+                continue
+            self._recorded[name] = slot
+            if claim.run_id is None:
+                if claim.reason != "taken":
+                    log.warning("%s: slot %s missed: %s", name, slot.isoformat(), claim.reason)
+                continue
+            claimed += 1
+            log.info("%s: run %s for slot %s", name, claim.run_id, slot.isoformat())
+            self._dispatch(config, claim.run_id)
+        return claimed
+
+    def _has_room(self) -> bool:
+        if self.enqueue is not None:
+            return True
+        with self._lock:
+            return len(self._active) < self.concurrency
+
+    def _dispatch(self, config: SourceConfig, run_id: int) -> None:
+        if self.enqueue is not None:
+            try:
+                self.enqueue(config, run_id)
+            except Exception:  # the queue refused: the run stays deferred and expires as missed
+                log.exception("%s: could not queue run %s", config.name, run_id)
             return
-        slot = slot_for(datetime.now(UTC), config.every_seconds)
+        with self._lock:
+            self._active[run_id] = config.name
+        self._pool.submit(self._execute, config, run_id)
+
+    def _execute(self, config: SourceConfig, run_id: int) -> None:
         try:
-            run_id = runs.claim_run(self.engine, config.name, slot, owner=self.owner, lease_seconds=self.lease_seconds)
-        except SQLAlchemyError:
-            log.exception("%s: could not claim the slot %s", config.name, slot.isoformat())
-            return
-        if run_id is None:
-            log.debug("%s: slot %s taken (another instance, or a run in progress)", config.name, slot.isoformat())
-            return
-        log.info("%s: run %s for slot %s", config.name, run_id, slot.isoformat())
-        self._execute(config, run_id)
+            execute_claimed(self.engine, config, run_id, self.runner, self.stop_event, self.leases)
+        finally:
+            with self._lock:
+                self._active.pop(run_id, None)
 
-    def _requested_run(self, config: SourceConfig) -> None:
-        if self.stop_event.is_set():
-            return
+    def _requested(self, config: SourceConfig) -> None:
         try:
+            if self.enqueue is not None:
+                queued = claims.queue_run(self.engine, config.name, trigger="api", lease_seconds=3600)
+                if queued is not None:
+                    self._dispatch(config, queued)
+                return
             run_id = runs.start_run(
                 self.engine, config.name, trigger="api", owner=self.owner, lease_seconds=self.lease_seconds
             )
@@ -200,29 +238,13 @@ class Scheduler:
         log.info("%s: run %s (requested)", config.name, run_id)
         self._execute(config, run_id)
 
-    def _execute(self, config: SourceConfig, run_id: int) -> None:
-        with self._lock:
-            self._active[run_id] = _Active(config.name, time.monotonic())
-        error = "the runner returned without recording the run's outcome"
+    def _maintain(self, now: datetime) -> None:
         try:
-            self.runner(config, run_id, self.stop_event)
-        except Exception as exc:  # one source's crash must not reach APScheduler or other sources
-            log.exception("%s: run %s crashed", config.name, run_id)
-            error = f"runner crashed: {public_message(exc)}"
-        finally:
-            with self._lock:
-                del self._active[run_id]
-        try:
-            if runs.fail_unfinished(self.engine, run_id, error):
-                log.error("%s: run %s marked failed: %s", config.name, run_id, error)
-        except SQLAlchemyError:
-            log.exception("%s: could not record the end of run %s", config.name, run_id)
-
-    def _maintain(self) -> None:
-        try:
-            abandoned = runs.abandon_expired(self.engine, datetime.now(UTC))
+            abandoned, missed = claims.expire_runs(self.engine, now)
             if abandoned:
                 log.warning("%d run(s) abandoned: their leases expired", abandoned)
+            if missed:
+                log.warning("%d queued run(s) missed: not started within their interval", missed)
             if self.stop_event.is_set():
                 return  # leave requests to an instance that is staying up
             requested = runs.take_run_requests(self.engine)
@@ -234,24 +256,10 @@ class Scheduler:
             if config is None:
                 log.warning("run requested for %r, which is not an enabled source here; ignored", name)
                 continue
-            self._apscheduler.add_job(self._requested_run, args=[config], name=f"requested run {name}")
-
-    def _renew_leases(self) -> None:
-        while not self._heartbeat_done.wait(self.poll_seconds):
-            now = time.monotonic()
-            with self._lock:
-                active = dict(self._active)
-            for run_id, run in active.items():
-                if now - run.started > self.max_run_seconds:
-                    log.error(
-                        "%s: run %s passed %.0f s; no longer renewing its lease", run.source, run_id, now - run.started
-                    )
-                    continue
-                try:
-                    if not runs.renew_lease(self.engine, run_id, self.lease_seconds):
-                        log.warning("%s: run %s is no longer running in the database", run.source, run_id)
-                except SQLAlchemyError:
-                    log.exception("%s: could not renew the lease of run %s", run.source, run_id)
+            if self.enqueue is not None:
+                self._requested(config)
+            else:
+                self._pool.submit(self._requested, config)
 
 
 def run_scheduler(
@@ -259,26 +267,15 @@ def run_scheduler(
     configs: Sequence[SourceConfig],
     *,
     stop_event: threading.Event | None = None,
-    runner: Runner | None = None,
-    owner: str | None = None,
-    lease_seconds: float = 120.0,
-    poll_seconds: float = 2.0,
+    **options: Any,
 ) -> None:
-    """Run the scheduler (the pipeline runner unless given) until `stop_event` is set or SIGTERM/SIGINT arrives.
+    """Run the scheduler (options as `Scheduler`'s) until `stop_event` is set or SIGTERM/SIGINT arrives.
 
     On a signal it takes no new runs, lets the running ones finish their current batch, and returns.
     Signal handlers are installed only from the main thread (elsewhere, set `stop_event`).
     """
     stop_event = stop_event or threading.Event()
-    scheduler = Scheduler(
-        engine,
-        configs,
-        runner=runner,
-        owner=owner,
-        lease_seconds=lease_seconds,
-        poll_seconds=poll_seconds,
-        stop_event=stop_event,
-    )
+    scheduler = Scheduler(engine, configs, stop_event=stop_event, **options)
     previous: dict[int, Any] = {}
     if threading.current_thread() is threading.main_thread():
 

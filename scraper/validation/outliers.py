@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import math
 import statistics
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Final
 
 from models.records import Flag
@@ -32,20 +32,42 @@ def outlier_ids(values: Mapping[int, float], *, min_samples: int = 20, threshold
     >>> outlier_ids({1: 50_000.0, 2: 5_000_000.0})
     set()
     """
-    logs = {key: math.log(value) for key, value in values.items() if math.isfinite(value) and value > 0}
-    if len(logs) < max(min_samples, 3):
+    bounds = outlier_bounds(list(values.values()), min_samples=min_samples, threshold=threshold)
+    if bounds is None:
         return set()
-    center = statistics.median(logs.values())
-    deviations = [abs(x - center) for x in logs.values()]
+    return {key for key, value in values.items() if is_outlier(value, bounds)}
+
+
+def outlier_bounds(
+    values: Sequence[float], *, min_samples: int = 20, threshold: float = 3.5
+) -> tuple[float, float] | None:
+    """The (low, high) annual USD range outside which a value of this group is an outlier (exclusive), or None
+    when the group has too few usable values or no spread. Lets a caller judge new values against a group's
+    distribution without holding the group in memory.
+
+    >>> low, high = outlier_bounds([100_000.0 + 1_000 * i for i in range(25)])
+    >>> round(low), round(high)
+    (84166, 149039)
+    """
+    logs = [math.log(value) for value in values if math.isfinite(value) and value > 0]
+    if len(logs) < max(min_samples, 3):
+        return None
+    center = statistics.median(logs)
+    deviations = [abs(x - center) for x in logs]
     mad = statistics.median(deviations)
     if mad > 0:
         scale = mad / _Z_SCALE
     else:
         mean_ad = statistics.fmean(deviations)
         if mean_ad == 0:
-            return set()
+            return None
         scale = mean_ad * _MEAN_AD_SCALE
-    return {key for key, x in logs.items() if abs(x - center) / scale > threshold}
+    return math.exp(center - threshold * scale), math.exp(center + threshold * scale)
+
+
+def is_outlier(value: float, bounds: tuple[float, float]) -> bool:
+    """True when a positive finite `value` lies outside `bounds` (from `outlier_bounds`)."""
+    return math.isfinite(value) and value > 0 and not bounds[0] <= value <= bounds[1]
 
 
 def outlier_flag(value: float, median: float) -> Flag:

@@ -253,3 +253,15 @@ def test_a_board_that_suddenly_lists_far_fewer_is_suspect_and_closes_nothing(
         assert result.suspect is True
         assert result.counts.closed == 0
     assert all(p.closed_at is None for p in postings(committing_engine).values())
+
+
+def test_body_caps_follow_the_kind_and_a_source_option_wins() -> None:
+    from scraper.pipeline import source_policy
+
+    def policy(kind: str, **options: Any) -> int:
+        config = SourceConfig(name="x", kind=kind, url="https://x.example/", every_seconds=3600, options=options)
+        return source_policy(config).max_body_bytes
+
+    # a 5,000-job greenhouse board with content is ~28 MB: over the 5 MiB default, within its kind's cap
+    assert policy("greenhouse") > 28_000_000 > policy("featured-html")
+    assert policy("greenhouse", max_body_bytes=1000) == 1000

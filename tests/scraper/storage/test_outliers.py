@@ -85,3 +85,29 @@ def test_keeps_other_flags_when_clearing(
     close_missing(store, "board", ["high"], run_id=run_id, now=T0 + HOUR, misses_to_close=1)
     recompute_outliers(store, {"data-engineer"})
     assert outlier_codes(rows(store)) == {"board/high": (["posted_long_ago"], False, True)}
+
+
+def test_a_run_judges_only_its_own_postings(
+    store: Engine,
+    make_posting: Callable[..., NormalizedPosting],
+    new_run: Callable[..., int],
+    rows: Callable[[Engine], dict[str, Any]],
+) -> None:
+    from scraper.storage.outliers import OutlierJudge
+
+    run_id = new_run(store)
+    upsert_postings(store, "board", category(make_posting), run_id=run_id, now=T0)
+    # another source's outlier, stored earlier and not judged yet
+    earlier = make_posting("far", source="other", title="Lead", salary=(9_000_000, 9_000_000))
+    upsert_postings(store, "other", [earlier], run_id=new_run(store, "other"), now=T0)
+    # this run of `board` sees its 24 postings again plus one outlier of its own
+    high = make_posting("high", title="Lead", salary=(5_000_000, 6_000_000))
+    upsert_postings(store, "board", [*category(make_posting), high], run_id=run_id, now=T0 + HOUR)
+
+    judge = OutlierJudge()
+    assert judge.judge_run(store, "board", {"data-engineer"}, T0 + HOUR) == 1
+    assert outlier_codes(rows(store)) == {"board/high": (["salary_outlier"], True, True)}  # `other/far` untouched
+    assert judge.judge_run(store, "board", {"data-engineer"}, T0 + HOUR) == 0
+    # the other source's own run judges its posting against the same (cached) bounds
+    assert judge.judge_run(store, "other", {"data-engineer"}, T0) == 1
+    assert "other/far" in outlier_codes(rows(store))
