@@ -354,7 +354,7 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
         text = demo_sources_toml(board.url, every=args.every)
         sources_path = workdir / "sources.toml"
         sources_path.write_text(text, encoding="utf-8")
-        configs = parse_sources(tomllib.loads(text), REGISTRY, origin=str(sources_path))
+        configs = parse_sources(tomllib.loads(text), REGISTRY, origin=str(sources_path), min_every_seconds=1)
         engine = migrate_database(settings)
         print(
             f"jobfeed demo: sample boards at {board.url} (they change every {args.round_seconds:g} s),\n"

@@ -1,4 +1,4 @@
-"""Helpers shared by the JSON API adapters (greenhouse, lever, ashby, json-api): endpoint and option rules,
+"""Helpers shared by the JSON API adapters (greenhouse, lever, ashby, json-api): the endpoint rule,
 decoding a page as JSON, reading loosely typed fields. Pure; no I/O and no interpretation of values.
 """
 
@@ -13,9 +13,9 @@ from urllib.parse import parse_qsl, quote, urlencode, urljoin, urlsplit, urlunsp
 
 import orjson
 
-from scraper.config import SourceConfig
-from scraper.errors import ParseError, SourceConfigError
+from scraper.errors import ParseError
 from scraper.fetching import Page
+from scraper.sources_file.schema import is_bare_host
 
 _TITLE = re.compile(rb"<title[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL)
 _BOM = b"\xef\xbb\xbf"
@@ -24,24 +24,21 @@ _BOM = b"\xef\xbb\xbf"
 # --- configuration -------------------------------------------------------------------------------
 
 
-def board_endpoint(config: SourceConfig, path: str, query: Mapping[str, str]) -> str:
+def board_endpoint(url: str, board: str | None, path: str, query: Mapping[str, str]) -> str:
     """The URL a board source fetches.
 
     The rule: when `board` is set and `url` is a bare host (no path, or just "/", and no query), the board's
     standard endpoint is built on that host: `path` (with `{board}` filled in) plus `query`. That covers the
     public API host, an EU host (`https://api.eu.lever.co`) and a local mirror alike. Otherwise `url` is the
-    complete endpoint and is used as is (`url` overrides `board`).
+    complete endpoint and is used as is (`url` overrides `board`). The schema has refused a bare host with
+    no board (KindOptions.of).
+
+    >>> board_endpoint("https://api.lever.co", "acme", "/v0/postings/{board}", {"mode": "json"})
+    'https://api.lever.co/v0/postings/acme?mode=json'
     """
-    parts = urlsplit(config.url)
-    bare = parts.path in ("", "/") and not parts.query
-    board = option_str(config, "board")
-    if bare and board is None:
-        raise SourceConfigError(
-            f"source {config.name!r}: key 'board' is required when 'url' is a bare host ({config.url}); "
-            'set board = "<token>" or give the full endpoint in url'
-        )
-    if not bare or board is None:
-        return config.url
+    if board is None or not is_bare_host(url):
+        return url
+    parts = urlsplit(url)
     built_path = path.format(board=quote(board, safe=""))
     return urlunsplit((parts.scheme, parts.netloc, built_path, urlencode(query), ""))
 
@@ -55,37 +52,6 @@ def with_query(url: str, params: Mapping[str, str], *, keep: Iterable[str] = ())
     pairs = [(key, value) for key, value in pairs if key in kept or key not in params]
     pairs += [(key, value) for key, value in params.items() if key not in kept]
     return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(pairs), parts.fragment))
-
-
-def option_str(config: SourceConfig, key: str) -> str | None:
-    value = config.options.get(key)
-    if value is None:
-        return None
-    if not isinstance(value, str) or not value.strip():
-        raise SourceConfigError(f"source {config.name!r}: key {key!r} must be a non-empty string, got {value!r}")
-    return value.strip()
-
-
-def required_str(config: SourceConfig, key: str) -> str:
-    """A key a kind cannot work without (`board` of the newer ATS kinds): SourceConfigError when it is missing."""
-    value = option_str(config, key)
-    if value is None:
-        raise SourceConfigError(f"source {config.name!r}: key {key!r} is required for kind {config.kind!r}")
-    return value
-
-
-def option_bool(config: SourceConfig, key: str, default: bool) -> bool:
-    value = config.options.get(key, default)
-    if not isinstance(value, bool):
-        raise SourceConfigError(f"source {config.name!r}: key {key!r} must be true or false, got {value!r}")
-    return value
-
-
-def option_int(config: SourceConfig, key: str, default: int) -> int:
-    value = config.options.get(key, default)
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise SourceConfigError(f"source {config.name!r}: key {key!r} must be a positive integer, got {value!r}")
-    return value
 
 
 # --- pages -----------------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ import re
 from urllib.parse import unquote, urlsplit
 
 from scraper.config import SourceConfig
-from scraper.sources._api import option_str
+from scraper.sources_file.schema import KIND_OPTIONS
 
 _SEPARATORS = re.compile(r"[-_.+\s]+")
 
@@ -53,7 +53,7 @@ def slug_company(config: SourceConfig, endpoint_path: str | None = None) -> str:
 
     Never empty: a source name is always set, so an ATS posting always names some company.
     """
-    board = option_str(config, "board")
+    board = _typed(config, "board")
     if board is None and endpoint_path is not None:
         board = board_in_url(config.url, endpoint_path)
     return readable_slug(board or config.name)
@@ -63,4 +63,10 @@ def company_name(config: SourceConfig, stated: str | None = None, *, endpoint_pa
     """The company of a posting from an ATS whose format names none, or names only the account:
     the `company` key, else `stated` (the account/board name the API gives), else the readable slug.
     """
-    return option_str(config, "company") or stated or slug_company(config, endpoint_path)
+    return _typed(config, "company") or stated or slug_company(config, endpoint_path)
+
+
+def _typed(config: SourceConfig, key: str) -> str | None:
+    """An ATS source's `board` or `company` as its kind's schema reads it (checked, stripped)."""
+    value = getattr(KIND_OPTIONS[config.kind].of(config), key, None)
+    return value if isinstance(value, str) else None

@@ -21,13 +21,13 @@ from scraper.sources._api import (
     item_error,
     load_json,
     mapping,
-    option_bool,
     require_jobs,
     text,
     text_list,
     unique,
 )
 from scraper.sources._company import company_name
+from scraper.sources_file.schema import AshbyOptions
 
 # The board name keeps its exact case (it is case-sensitive); compensation is only sent when asked for.
 ENDPOINT_PATH = "/posting-api/job-board/{board}"
@@ -46,9 +46,10 @@ class AshbySource:
 
     def __init__(self, config: SourceConfig) -> None:
         self.config = config
-        self.url = board_endpoint(config, ENDPOINT_PATH, ENDPOINT_QUERY)
+        options = AshbyOptions.of(config)
+        self.url = board_endpoint(config.url, options.board, ENDPOINT_PATH, ENDPOINT_QUERY)
         self.company = company_name(config, endpoint_path=ENDPOINT_PATH)
-        self.allow_empty = option_bool(config, "allow_empty", False)
+        self.allow_empty = options.allow_empty
 
     def fetch(self, fetcher: Fetcher) -> Iterator[Page]:
         yield fetcher.get(self.url, headers={"Accept": "application/json"}, conditional=True)

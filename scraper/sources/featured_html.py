@@ -20,8 +20,9 @@ from bs4.filter import SoupStrainer
 
 from models.records import RawPosting
 from scraper.config import SourceConfig
-from scraper.errors import ParseError, SourceConfigError
+from scraper.errors import ParseError
 from scraper.fetching import Fetcher, Page
+from scraper.sources_file.schema import FeaturedHtmlOptions
 
 logger = logging.getLogger(__name__)
 
@@ -68,14 +69,6 @@ BLOCK_TAGS = frozenset(
     }
 )
 SKIPPED_TAGS = frozenset({"script", "style", "template", "noscript", "head", "svg"})
-SELECTOR_OPTIONS = (
-    "card_selector",
-    "title_selector",
-    "company_selector",
-    "location_selector",
-    "salary_selector",
-    "link_selector",
-)
 
 
 class FeaturedHtmlSource:
@@ -85,11 +78,10 @@ class FeaturedHtmlSource:
 
     def __init__(self, config: SourceConfig) -> None:
         self.config = config
-        self.max_pages = _positive_int(config, "max_pages", 5)
-        self.page_param = config.options.get("page_param", "page")
-        if not isinstance(self.page_param, str) or not self.page_param:
-            raise SourceConfigError(f"source {config.name!r}: key 'page_param' must be a non-empty string")
-        self.selectors = _selectors(config)
+        options = FeaturedHtmlOptions.of(config)
+        self.max_pages = options.max_pages
+        self.page_param = options.page_param
+        self.selectors = options.selectors
 
     def fetch(self, fetcher: Fetcher) -> Iterator[Page]:
         """The listing pages, newest first, until a page has no new cards or `max_pages` is reached."""
@@ -719,27 +711,3 @@ def _custom_cards(
 
 def _select(card: Tag, selector: str | None) -> Tag | None:
     return card.select_one(selector) if selector else None
-
-
-# --- config ---------------------------------------------------------------------------------------------------------
-
-
-def _positive_int(config: SourceConfig, key: str, default: int) -> int:
-    value = config.options.get(key, default)
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise SourceConfigError(f"source {config.name!r}: key {key!r} must be a positive integer, got {value!r}")
-    return value
-
-
-def _selectors(config: SourceConfig) -> dict[str, str]:
-    selectors = {}
-    for key in SELECTOR_OPTIONS:
-        value = config.options.get(key)
-        if value is None:
-            continue
-        if not isinstance(value, str) or not value.strip():
-            raise SourceConfigError(f"source {config.name!r}: key {key!r} must be a CSS selector string")
-        selectors[key] = value
-    if selectors and "card_selector" not in selectors:
-        raise SourceConfigError(f"source {config.name!r}: selectors need 'card_selector' to say what a card is")
-    return selectors

@@ -21,12 +21,12 @@ from scraper.sources._api import (
     describe,
     item_error,
     load_json,
-    option_bool,
     require_jobs,
     text,
     unique,
 )
 from scraper.sources._company import company_name
+from scraper.sources_file.schema import GreenhouseOptions
 
 # `content` adds the description, departments and offices; `pay_transparency` adds `pay_input_ranges`.
 ENDPOINT_PATH = "/v1/boards/{board}/jobs"
@@ -53,9 +53,10 @@ class GreenhouseSource:
 
     def __init__(self, config: SourceConfig) -> None:
         self.config = config
-        self.url = board_endpoint(config, ENDPOINT_PATH, ENDPOINT_QUERY)
+        options = GreenhouseOptions.of(config)
+        self.url = board_endpoint(config.url, options.board, ENDPOINT_PATH, ENDPOINT_QUERY)
         self.company = company_name(config, endpoint_path=ENDPOINT_PATH)
-        self.allow_empty = option_bool(config, "allow_empty", False)
+        self.allow_empty = options.allow_empty
 
     def fetch(self, fetcher: Fetcher) -> Iterator[Page]:
         yield fetcher.get(self.url, headers={"Accept": "application/json"}, conditional=True)

@@ -6,14 +6,13 @@ Extracts values as found; plain salary numbers go to normalization as format "am
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Iterator, Mapping
 from typing import Any, ClassVar
 
 from models.enums import Period
 from models.records import RawPosting
 from scraper.config import SourceConfig
-from scraper.errors import ParseError, SourceConfigError
+from scraper.errors import ParseError
 from scraper.fetching import Fetcher, Page
 from scraper.sources._api import (
     absolute_url,
@@ -21,30 +20,13 @@ from scraper.sources._api import (
     describe,
     item_error,
     load_json,
-    option_bool,
-    option_str,
     require_jobs,
     text_list,
     unique,
 )
+from scraper.sources_file.schema import JSON_TEXT_FIELDS, JsonApiOptions
 
-TEXT_FIELDS = (
-    "external_id",
-    "url",
-    "title",
-    "company",
-    "remote",
-    "employment_type",
-    "seniority",
-    "salary_text",
-    "posted_at",
-    "description_html",
-    "apply_url",
-    "category_hint",
-)
-LIST_FIELDS = ("locations", "tags")
-SALARY_FIELDS = ("salary_min", "salary_max")
-FIELDS = frozenset(TEXT_FIELDS + LIST_FIELDS + SALARY_FIELDS)
+TEXT_FIELDS = JSON_TEXT_FIELDS
 
 # Remote-only boards: every item is remote, and the location field is an eligibility region (FORMATS.md 0.6).
 PRESETS: dict[str, dict[str, Any]] = {
@@ -109,25 +91,24 @@ class JsonApiSource:
 
     def __init__(self, config: SourceConfig) -> None:
         self.config = config
-        options = _merged_options(config)
-        merged = dataclasses.replace(config, options=options)
-        items = options.get("items")
-        if items is not None and not isinstance(items, str):
-            raise SourceConfigError(f"source {config.name!r}: key 'items' must be a dotted path string, got {items!r}")
+        options = JsonApiOptions.of(config)
+        preset: dict[str, Any] = PRESETS[options.preset] if options.preset else {"fields": {}}
+
+        def pick(key: str, default: Any = None) -> Any:
+            value = getattr(options, key)
+            return preset.get(key, default) if value is None else value
+
+        items = pick("items")
         self.items_path = _path(items) if items else ()
-        self.skip_first = option_bool(merged, "skip_first", False)
-        self.allow_empty = option_bool(merged, "allow_empty", False)
-        self.company = option_str(merged, "company")
-        self.remote = option_str(merged, "remote")
-        self.salary_currency = option_str(merged, "salary_currency")
-        period = option_str(merged, "salary_period")
-        if period is not None and period not in {p.value for p in Period}:
-            choices = ", ".join(p.value for p in Period)
-            raise SourceConfigError(
-                f"source {config.name!r}: key 'salary_period' must be one of {choices}, got {period!r}"
-            )
+        self.skip_first: bool = pick("skip_first", False)
+        self.allow_empty: bool = pick("allow_empty", False)
+        self.company: str | None = pick("company")
+        self.remote: str | None = pick("remote")
+        self.salary_currency: str | None = pick("salary_currency")
+        period = pick("salary_period")
         self.salary_period = Period(period) if period is not None else None
-        self.fields = _field_paths(config.name, options.get("fields"))
+        fields: dict[str, Any] = {**preset["fields"], **(options.fields or {})}
+        self.fields = {name: tuple(_path(spec) for spec in _specs(paths)) for name, paths in fields.items()}
 
     def fetch(self, fetcher: Fetcher) -> Iterator[Page]:
         yield fetcher.get(self.config.url, headers={"Accept": "application/json"}, conditional=True)
@@ -199,40 +180,8 @@ class JsonApiSource:
         return isinstance(item, dict) and self._value(item, "title") is not None
 
 
-def _merged_options(config: SourceConfig) -> dict[str, Any]:
-    options = dict(config.options)
-    name = options.pop("preset", None)
-    if name is None:
-        return options
-    if name not in PRESETS:
-        raise SourceConfigError(
-            f"source {config.name!r}: key 'preset' must be one of {', '.join(PRESETS)}, got {name!r}"
-        )
-    preset = PRESETS[name]
-    fields = options.get("fields", {})
-    if not isinstance(fields, dict):
-        raise SourceConfigError(f"source {config.name!r}: key 'fields' must be a table, got {fields!r}")
-    return {**preset, **options, "fields": {**preset["fields"], **fields}}
-
-
-def _field_paths(source: str, fields: Any) -> dict[str, tuple[tuple[str, ...], ...]]:
-    if not isinstance(fields, dict):
-        raise SourceConfigError(
-            f"source {source!r}: key 'fields' is required (a table of field = \"path\") or set a preset"
-        )
-    paths: dict[str, tuple[tuple[str, ...], ...]] = {}
-    for name, spec in fields.items():
-        if name not in FIELDS:
-            raise SourceConfigError(f"source {source!r}: key 'fields.{name}' is not one of {', '.join(sorted(FIELDS))}")
-        specs = [spec] if isinstance(spec, str) else spec
-        if not isinstance(specs, list) or not specs or not all(isinstance(s, str) and s.strip() for s in specs):
-            raise SourceConfigError(
-                f"source {source!r}: key 'fields.{name}' must be a path or a list of paths, got {spec!r}"
-            )
-        paths[name] = tuple(_path(s) for s in specs)
-    if "title" not in paths:
-        raise SourceConfigError(f"source {source!r}: key 'fields.title' is required")
-    return paths
+def _specs(paths: str | list[str]) -> list[str]:
+    return [paths] if isinstance(paths, str) else paths
 
 
 def _path(spec: str) -> tuple[str, ...]:

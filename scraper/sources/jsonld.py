@@ -18,13 +18,13 @@ from bs4.filter import SoupStrainer
 
 from models.records import RawPosting
 from scraper.config import SourceConfig
-from scraper.errors import ParseError, SourceConfigError
+from scraper.errors import ParseError
 from scraper.fetching import Fetcher, Page
 from scraper.sources._markup import unescape_html
+from scraper.sources_file.schema import JsonLdOptions
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_MAX_PAGES = 25  # the listing plus detail pages; a career page rarely lists more open roles than this
 NESTING_KEYS = ("@graph", "itemListElement", "item", "mainEntity", "mainEntityOfPage", "hasPart")
 MAX_DEPTH = 12
 ADDRESS_PARTS = ("addressLocality", "addressRegion", "addressCountry")
@@ -37,16 +37,9 @@ class JsonLdSource:
 
     def __init__(self, config: SourceConfig) -> None:
         self.config = config
-        follow = config.options.get("follow")
-        if follow is not None and (not isinstance(follow, str) or not follow.strip()):
-            raise SourceConfigError(f"source {config.name!r}: key 'follow' must be a CSS selector of <a href> links")
-        self.follow: str | None = follow
-        max_pages = config.options.get("max_pages", DEFAULT_MAX_PAGES)
-        if isinstance(max_pages, bool) or not isinstance(max_pages, int) or max_pages < 1:
-            raise SourceConfigError(
-                f"source {config.name!r}: key 'max_pages' must be a positive integer, got {max_pages!r}"
-            )
-        self.max_pages = max_pages
+        options = JsonLdOptions.of(config)
+        self.follow = options.follow
+        self.max_pages = options.max_pages  # the listing plus detail pages
 
     def fetch(self, fetcher: Fetcher) -> Iterator[Page]:
         """The page at `url`, then (with `follow`) each detail page it links to, `max_pages` pages in all."""

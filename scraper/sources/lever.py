@@ -23,8 +23,6 @@ from scraper.sources._api import (
     item_error,
     load_json,
     mapping,
-    option_bool,
-    option_int,
     require_jobs,
     text,
     text_list,
@@ -32,13 +30,12 @@ from scraper.sources._api import (
     with_query,
 )
 from scraper.sources._company import company_name
+from scraper.sources_file.schema import LeverOptions
 
 logger = logging.getLogger(__name__)
 
 ENDPOINT_PATH = "/v0/postings/{board}"
 ENDPOINT_QUERY = {"mode": "json"}  # without it Lever may answer HTML; it wins over the Accept header
-DEFAULT_PAGE_SIZE = 100
-DEFAULT_MAX_PAGES = 20
 
 
 class LeverSource:
@@ -58,11 +55,12 @@ class LeverSource:
 
     def __init__(self, config: SourceConfig) -> None:
         self.config = config
-        self.url = board_endpoint(config, ENDPOINT_PATH, ENDPOINT_QUERY)
+        options = LeverOptions.of(config)
+        self.url = board_endpoint(config.url, options.board, ENDPOINT_PATH, ENDPOINT_QUERY)
         self.company = company_name(config, endpoint_path=ENDPOINT_PATH)
-        self.page_size = option_int(config, "page_size", DEFAULT_PAGE_SIZE)
-        self.max_pages = option_int(config, "max_pages", DEFAULT_MAX_PAGES)
-        self.allow_empty = option_bool(config, "allow_empty", False)
+        self.page_size = options.page_size
+        self.max_pages = options.max_pages
+        self.allow_empty = options.allow_empty
 
     def page_url(self, number: int) -> str:
         params = {"mode": "json", "skip": str(number * self.page_size), "limit": str(self.page_size)}

@@ -21,11 +21,11 @@ from models.records import RawPosting
 from scraper.config import SourceConfig
 from scraper.errors import ParseError
 from scraper.fetching import Fetcher, Page
-from scraper.sources._api import board_endpoint, option_int, required_str, unique
+from scraper.sources._api import board_endpoint, unique
 from scraper.sources._company import company_name
+from scraper.sources_file.schema import AtsOptions
 
 ENDPOINT_PATH = "/xml"
-DEFAULT_MAX_PAGES = 1  # one document holds the board; the key is accepted like every ATS kind's
 ROOT_TAG = "workzag-jobs"
 FEED_ACCEPT = "application/xml, text/xml;q=0.9, */*;q=0.1"
 
@@ -43,10 +43,9 @@ class PersonioSource:
 
     def __init__(self, config: SourceConfig) -> None:
         self.config = config
-        self.board = required_str(config, "board")
-        self.url = board_endpoint(config, ENDPOINT_PATH, {})
-        option_int(config, "max_pages", DEFAULT_MAX_PAGES)
-        company_name(config)  # a bad `company` key fails here, not on the first position
+        options = AtsOptions.of(config)
+        self.board = options.board
+        self.url = board_endpoint(config.url, options.board, ENDPOINT_PATH, {})
 
     def fetch(self, fetcher: Fetcher) -> Iterator[Page]:
         yield fetcher.get(self.url, headers={"Accept": FEED_ACCEPT}, conditional=True)

@@ -21,15 +21,13 @@ from scraper.sources._api import (
     item_error,
     load_json,
     mapping,
-    option_int,
-    required_str,
     text,
     unique,
 )
 from scraper.sources._company import company_name
+from scraper.sources_file.schema import AtsOptions
 
 ENDPOINT_PATH = "/api/offers/"
-DEFAULT_MAX_PAGES = 1  # one response holds the board; the key is accepted like every ATS kind's
 # The workplace flags, most specific first: an offer marked both remote and hybrid is hybrid.
 WORKPLACE_FLAGS = ("hybrid", "remote", "on_site")
 
@@ -48,10 +46,9 @@ class RecruiteeSource:
 
     def __init__(self, config: SourceConfig) -> None:
         self.config = config
-        self.board = required_str(config, "board")
-        self.url = board_endpoint(config, ENDPOINT_PATH, {})
-        option_int(config, "max_pages", DEFAULT_MAX_PAGES)
-        company_name(config)  # a bad `company` key fails here, not on the first offer
+        options = AtsOptions.of(config)
+        self.board = options.board
+        self.url = board_endpoint(config.url, options.board, ENDPOINT_PATH, {})
 
     def fetch(self, fetcher: Fetcher) -> Iterator[Page]:
         yield fetcher.get(self.url, headers={"Accept": "application/json"}, conditional=True)

@@ -20,9 +20,10 @@ from defusedxml import DefusedXmlException
 
 from models.records import RawPosting
 from scraper.config import SourceConfig
-from scraper.errors import ParseError, SourceConfigError
+from scraper.errors import ParseError
 from scraper.fetching import Fetcher, Page
 from scraper.sources._markup import unescape_html
+from scraper.sources_file.schema import RssOptions
 
 logger = logging.getLogger(__name__)
 
@@ -40,14 +41,9 @@ class RssSource:
 
     def __init__(self, config: SourceConfig) -> None:
         self.config = config
-        separator = config.options.get("title_separator", ": ")
-        if not isinstance(separator, str):
-            raise SourceConfigError(f"source {config.name!r}: key 'title_separator' must be a string")
-        self.title_separator = separator
-        remote = config.options.get("remote")
-        if remote is not None and not isinstance(remote, str):
-            raise SourceConfigError(f"source {config.name!r}: key 'remote' must be a string (the board's marker)")
-        self.remote: str | None = remote
+        options = RssOptions.of(config)
+        self.title_separator = options.title_separator
+        self.remote = options.remote  # the board's marker, as found
 
     def fetch(self, fetcher: Fetcher) -> Iterator[Page]:
         """The feed, in one request: a feed has no pagination, only a recent window."""

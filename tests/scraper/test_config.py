@@ -83,7 +83,7 @@ def test_refuses_bad_source(tmp_path: Path, body: str, message: str) -> None:
 
 def test_refuses_duplicate_names(tmp_path: Path) -> None:
     entry = '[[source]]\nname = "x"\nkind = "rss"\nurl = "https://a.b/"\n'
-    with pytest.raises(SourceConfigError, match="source 'x': duplicate name"):
+    with pytest.raises(SourceConfigError, match="source 'x': key 'name' is a duplicate"):
         load_sources(write(tmp_path, entry + entry), KINDS)
 
 

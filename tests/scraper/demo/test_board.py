@@ -209,7 +209,9 @@ def test_relative_age(age: timedelta, text: str) -> None:
 
 
 def demo_configs(url: str, every: str = "1m") -> list[SourceConfig]:
-    return parse_sources(tomllib.loads(demo_sources_toml(url, every=every)), REGISTRY, origin="demo")
+    return parse_sources(
+        tomllib.loads(demo_sources_toml(url, every=every)), REGISTRY, origin="demo", min_every_seconds=1
+    )
 
 
 def test_the_sources_file_names_one_source_per_board() -> None:

@@ -45,8 +45,9 @@ def test_board_in_url(url: str, board: str | None) -> None:
     assert board_in_url(url, "/v0/postings/{board}") == board
 
 
-def config(url: str = "https://acme.recruitee.com", **options: Any) -> SourceConfig:
-    return SourceConfig(name="acme-careers", kind="recruitee", url=url, every_seconds=3600, options=options)
+def config(url: str = "https://mirror.example/acme/jobs.json", **options: Any) -> SourceConfig:
+    # ashby: a kind whose board is optional when `url` is the full endpoint
+    return SourceConfig(name="acme-careers", kind="ashby", url=url, every_seconds=3600, options=options)
 
 
 @pytest.mark.parametrize(

@@ -286,7 +286,7 @@ def test_endpoint_rule(url: str, options: dict[str, Any], endpoint: str) -> None
     ("url", "options", "message"),
     [
         ("https://boards-api.greenhouse.io", {}, "key 'board' is required"),
-        ("https://boards-api.greenhouse.io", {"board": 42}, "key 'board' must be a non-empty string"),
+        ("https://boards-api.greenhouse.io", {"board": 42}, "key 'board' must be a string, got 42"),
         ("https://boards-api.greenhouse.io", {"board": "x", "allow_empty": "yes"}, "key 'allow_empty' must be true"),
     ],
     ids=["no-board", "board-not-string", "allow-empty-not-bool"],

@@ -265,7 +265,7 @@ def test_endpoint_rule(url: str, options: dict[str, Any], first_page: str) -> No
     [
         ({}, "key 'board' is required"),
         ({"board": "x", "page_size": 0}, "key 'page_size' must be a positive integer"),
-        ({"board": "x", "max_pages": "3"}, "key 'max_pages' must be a positive integer"),
+        ({"board": "x", "max_pages": "3"}, "key 'max_pages' must be an integer, got '3'"),
         ({"board": "x", "company": ""}, "key 'company' must be a non-empty string"),
     ],
     ids=["no-board", "page-size-0", "max-pages-string", "company-blank"],

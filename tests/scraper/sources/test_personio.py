@@ -201,8 +201,8 @@ def test_endpoint_rule(url: str, endpoint: str) -> None:
 @pytest.mark.parametrize(
     ("options", "message"),
     [
-        ({"board": None}, "key 'board' is required for kind 'personio'"),
-        ({"max_pages": "2"}, "key 'max_pages' must be a positive integer"),
+        ({"board": None}, "key 'board' is missing \\(a personio source needs it\\)"),
+        ({"max_pages": "2"}, "key 'max_pages' must be an integer, got '2'"),
         ({"company": ""}, "key 'company' must be a non-empty string"),
     ],
     ids=["no-board", "max-pages-text", "company-blank"],

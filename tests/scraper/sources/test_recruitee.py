@@ -258,10 +258,10 @@ def test_endpoint_rule(url: str, endpoint: str) -> None:
 @pytest.mark.parametrize(
     ("options", "message"),
     [
-        ({"board": None}, "key 'board' is required for kind 'recruitee'"),
+        ({"board": None}, "key 'board' is missing \\(a recruitee source needs it\\)"),
         ({"board": ""}, "key 'board' must be a non-empty string"),
         ({"max_pages": 0}, "key 'max_pages' must be a positive integer"),
-        ({"company": 3}, "key 'company' must be a non-empty string"),
+        ({"company": 3}, "key 'company' must be a string, got 3"),
     ],
     ids=["no-board", "blank-board", "max-pages-0", "company-not-text"],
 )
