@@ -26,6 +26,7 @@ from models.db import create_db_engine
 from models.records import NormalizedPosting
 from models.settings import Settings
 from scraper.commands import fetch as fetch_command
+from scraper.commands.sources import register as register_sources_commands
 from scraper.config import SourceConfig
 from scraper.errors import ScraperError, SourceConfigError
 from scraper.startup import (
@@ -447,7 +448,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     upgrade.set_defaults(handler=cmd_db_upgrade)
 
-    add("sources", cmd_sources, "list the configured sources with their last run")
+    sources = add("sources", cmd_sources, "list the configured sources with their last run, or edit the file")
+    register_sources_commands(sources)
     salary = add("salary", cmd_salary, "print the normalizer's reading of a salary text as JSON")
     salary.add_argument("text", help='salary text, e.g. "USD 60K - 120K"')
     salary.add_argument("--currency", help="currency to assume when the text names none (ISO 4217)")
