@@ -154,11 +154,13 @@ class LeverOptions(GreenhouseOptions):
 
 
 class AtsOptions(KindOptions):
-    """The ATS kinds of the second round (DESIGN.md section 9): `board` always, `company`, `max_pages`."""
+    """The ATS kinds of the second round (DESIGN.md section 9): `board` always, `company`, `max_pages`, and
+    `allow_empty` as for the other boards (a board listing nothing is an error unless true)."""
 
     board: Text
     company: Text | None = None
     max_pages: Positive | None = None
+    allow_empty: bool = False
 
 
 class WorkdayOptions(AtsOptions):

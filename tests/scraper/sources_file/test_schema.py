@@ -47,7 +47,8 @@ REFUSED = [
     ),
     (
         f'[[source]]\n{ATS}kind = "smartrecruiters"\nboard = "acme"\nselectors = 1\n',
-        "source 'acme': key 'selectors' is not a key of a smartrecruiters source (keys: allow_private_network, "
+        "source 'acme': key 'selectors' is not a key of a smartrecruiters source (keys: allow_empty, "
+        "allow_private_network, "
         "backoff_base_seconds, board, company, deadline_seconds, enabled, every, kind, max_body_bytes, max_pages, "
         "max_retries, min_delay_seconds, name, obey_robots, url, user_agent)",
     ),
