@@ -21,17 +21,14 @@ from scraper.sources._api import (
     item_error,
     load_json,
     mapping,
-    option_bool,
-    option_int,
-    option_str,
     require_jobs,
-    required_str,
     text,
     unique,
     with_query,
 )
 from scraper.sources._company import company_name
 from scraper.sources._listing import JSON_HEADERS, api_base, decoded, fetch_optional, place
+from scraper.sources_file.schema import AtsOptions
 
 logger = logging.getLogger(__name__)
 
@@ -60,12 +57,13 @@ class SmartRecruitersSource:
 
     def __init__(self, config: SourceConfig) -> None:
         self.config = config
-        self.board = required_str(config, "board")
+        options = AtsOptions.of(config)
+        self.board = options.board
         self.list_url = f"{api_base(config)}/v1/companies/{quote(self.board, safe='')}/postings"
         self.list_path = urlsplit(self.list_url).path
-        self.company = option_str(config, "company")
-        self.max_pages = option_int(config, "max_pages", DEFAULT_MAX_PAGES)
-        self.allow_empty = option_bool(config, "allow_empty", False)
+        self.company = options.company
+        self.max_pages = options.max_pages or DEFAULT_MAX_PAGES
+        self.allow_empty = options.allow_empty
 
     def page_url(self, offset: int) -> str:
         return with_query(self.list_url, {"offset": str(offset), "limit": str(PAGE_SIZE)})

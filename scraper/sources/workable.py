@@ -22,16 +22,13 @@ from scraper.sources._api import (
     item_error,
     load_json,
     mapping,
-    option_bool,
-    option_int,
-    option_str,
     require_jobs,
-    required_str,
     text,
     unique,
 )
 from scraper.sources._company import company_name
 from scraper.sources._listing import JSON_HEADERS, api_base, decoded, fetch_optional, place
+from scraper.sources_file.schema import AtsOptions
 
 logger = logging.getLogger(__name__)
 
@@ -56,15 +53,16 @@ class WorkableSource:
 
     def __init__(self, config: SourceConfig) -> None:
         self.config = config
-        self.board = required_str(config, "board")
+        options = AtsOptions.of(config)
+        self.board = options.board
         base, board = api_base(config), quote(self.board, safe="")
         self.list_url = f"{base}/api/v3/accounts/{board}/jobs"
         self.account_url = f"{base}/api/v1/accounts/{board}"
         self.detail_prefix = f"{base}/api/v2/accounts/{board}/jobs/"
         self.site_url = f"{base}/{board}/"  # the careers page; a job is at j/{shortcode}/
-        self.max_pages = option_int(config, "max_pages", DEFAULT_MAX_PAGES)
-        self.allow_empty = option_bool(config, "allow_empty", False)
-        self.company = option_str(config, "company")
+        self.max_pages = options.max_pages or DEFAULT_MAX_PAGES
+        self.allow_empty = options.allow_empty
+        self.company = options.company
         self.account_name: str | None = None
         self._paths = {
             "list": urlsplit(self.list_url).path,

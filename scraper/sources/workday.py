@@ -11,7 +11,7 @@ from urllib.parse import quote, urlsplit
 
 from models.records import RawPosting
 from scraper.config import SourceConfig
-from scraper.errors import ParseError, SourceConfigError
+from scraper.errors import ParseError
 from scraper.fetching import Fetcher, Page
 from scraper.sources._api import (
     absolute_url,
@@ -20,17 +20,14 @@ from scraper.sources._api import (
     item_error,
     load_json,
     mapping,
-    option_bool,
-    option_int,
-    option_str,
     require_jobs,
-    required_str,
     text,
     text_list,
     unique,
 )
 from scraper.sources._company import company_name
 from scraper.sources._listing import JSON_HEADERS, api_base, decoded, fetch_optional
+from scraper.sources_file.schema import WorkdayOptions
 
 logger = logging.getLogger(__name__)
 
@@ -55,20 +52,17 @@ class WorkdaySource:
 
     def __init__(self, config: SourceConfig) -> None:
         self.config = config
-        board = required_str(config, "board")
-        tenant, _, site = board.partition("/")
-        if not tenant.strip() or not site.strip() or "/" in site:
-            raise SourceConfigError(
-                f'source {config.name!r}: key \'board\' must be "tenant/site" (e.g. "acme/External"), got {board!r}'
-            )
+        options = WorkdayOptions.of(config)
+        board = options.board
+        tenant, _, site = board.partition("/")  # the schema checked the "tenant/site" shape
         self.base = api_base(config)
         self.site = site.strip()
         self.cxs = f"{self.base}/wday/cxs/{quote(tenant.strip(), safe='')}/{quote(self.site, safe='')}"
         self.list_url = f"{self.cxs}/jobs"
         self.list_path = urlsplit(self.list_url).path
-        self.company = option_str(config, "company")
-        self.max_pages = option_int(config, "max_pages", DEFAULT_MAX_PAGES)
-        self.allow_empty = option_bool(config, "allow_empty", False)
+        self.company = options.company
+        self.max_pages = options.max_pages or DEFAULT_MAX_PAGES
+        self.allow_empty = options.allow_empty
 
     def detail_url(self, external_path: str) -> str:
         return self.cxs + "/" + external_path.lstrip("/")

@@ -198,8 +198,8 @@ def test_an_empty_later_page_or_an_allowed_empty_board_is_no_error() -> None:
 @pytest.mark.parametrize(
     ("options", "message"),
     [
-        ({"board": None}, "key 'board' is required for kind 'smartrecruiters'"),
-        ({"max_pages": "2"}, "key 'max_pages' must be a positive integer"),
+        ({"board": None}, "key 'board' is missing \\(a smartrecruiters source needs it\\)"),
+        ({"max_pages": "2"}, "key 'max_pages' must be an integer, got '2'"),
         ({"company": ""}, "key 'company' must be a non-empty string"),
     ],
     ids=["no-board", "max-pages-string", "company-blank"],

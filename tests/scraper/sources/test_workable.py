@@ -192,7 +192,7 @@ def test_no_jobs_is_fine_when_allowed() -> None:
 @pytest.mark.parametrize(
     ("options", "message"),
     [
-        ({"board": None}, "key 'board' is required for kind 'workable'"),
+        ({"board": None}, "key 'board' is missing \\(a workable source needs it\\)"),
         ({"max_pages": 0}, "key 'max_pages' must be a positive integer"),
         ({"company": " "}, "key 'company' must be a non-empty string"),
     ],

@@ -176,7 +176,7 @@ def test_wrong_content_raises(fixture: str, url: str, content_type: str, message
 @pytest.mark.parametrize(
     ("options", "message"),
     [
-        ({"board": None}, "key 'board' is required for kind 'workday'"),
+        ({"board": None}, "key 'board' is missing \\(a workday source needs it\\)"),
         ({"board": "halcyon"}, "key 'board' must be \"tenant/site\""),
         ({"board": "halcyon/Careers/x"}, "key 'board' must be \"tenant/site\""),
         ({"max_pages": -1}, "key 'max_pages' must be a positive integer"),
