@@ -23,12 +23,11 @@ from scraper.sources._api import (
     item_error,
     load_json,
     mapping,
-    option_int,
-    required_str,
     text,
     unique,
 )
 from scraper.sources._company import company_name
+from scraper.sources_file.schema import AtsOptions
 
 logger = logging.getLogger(__name__)
 
@@ -53,10 +52,10 @@ class BambooHrSource:
 
     def __init__(self, config: SourceConfig) -> None:
         self.config = config
-        self.board = required_str(config, "board")
-        self.url = board_endpoint(config, LIST_PATH, {})
-        self.max_pages = option_int(config, "max_pages", DEFAULT_MAX_PAGES)
-        company_name(config)  # a bad `company` key fails here, not on the first opening
+        options = AtsOptions.of(config)
+        self.board = options.board
+        self.url = board_endpoint(config.url, options.board, LIST_PATH, {})
+        self.max_pages = options.max_pages or DEFAULT_MAX_PAGES
 
     def opening_url(self, ident: str, *, detail: bool = False) -> str:
         """An opening's page beside the list endpoint: `.../careers/{id}`, or its JSON `.../careers/{id}/detail`."""

@@ -171,9 +171,9 @@ def test_endpoint_rule(url: str, listing: str, opening: str) -> None:
 @pytest.mark.parametrize(
     ("options", "message"),
     [
-        ({"board": None}, "key 'board' is required for kind 'bamboohr'"),
+        ({"board": None}, "key 'board' is missing \\(a bamboohr source needs it\\)"),
         ({"max_pages": -1}, "key 'max_pages' must be a positive integer"),
-        ({"company": ["x"]}, "key 'company' must be a non-empty string"),
+        ({"company": ["x"]}, "key 'company' must be a string, got \\['x'\\]"),
     ],
     ids=["no-board", "max-pages-negative", "company-list"],
 )
