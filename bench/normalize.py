@@ -13,6 +13,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from scraper.normalization.location import parse_location
+from scraper.normalization.pay_in_text import salary_in_text
 from scraper.normalization.salary import parse_salary
 from scraper.normalization.title import classify_title
 
@@ -64,6 +65,8 @@ ADVERSARIAL = {
     "1 MB of '$1-'": "$1-" * 333_333,
     "1 MB of 'per '": "per " * 250_000,
     "1 MB of '1,'": "1," * 500_000,
+    "1 MB of 'salary '": "salary " * 150_000,
+    "1 MB of 'Pay: $1 - $2. '": "Pay: $1 - $2. " * 75_000,
 }
 
 TITLE_MIX = [
@@ -99,11 +102,19 @@ LOCATION_MIX = [
     "Bengaluru, Karnataka, India",
 ]
 
+DESCRIPTION_MIX = [
+    "<p>The estimated salary range for this position is $60,000 - $97,000/year.</p>" * 3,
+    "<h3>About us</h3><p>We raised a $2M seed round and serve 250,000 customers.</p>" * 20,
+    "<p><strong>Pay:</strong></p><p>$45 - $55 per hour</p><ul><li>401(k)</li><li>$1,500 learning budget</li></ul>",
+    "<p>Build pipelines &amp; APIs.</p>" * 40,
+]
+
 # The normalizers to measure: (name, function, realistic inputs).
 NORMALIZERS: list[tuple[str, Callable[[str], object], list[str]]] = [
     ("parse_salary", parse_salary, SALARY_MIX),
     ("classify_title", classify_title, TITLE_MIX),
     ("parse_location", parse_location, LOCATION_MIX),
+    ("salary_in_text", salary_in_text, DESCRIPTION_MIX),
 ]
 
 

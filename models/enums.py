@@ -38,6 +38,13 @@ class Period(StrEnum):
     YEAR = "year"
 
 
+class SalaryOrigin(StrEnum):
+    """Where a salary was read: a structured value the source states, or free text (salary field, description)."""
+
+    STRUCTURED = "structured"
+    TEXT = "text"
+
+
 class PeriodBasis(StrEnum):
     STATED = "stated"
     INFERRED = "inferred"

@@ -14,7 +14,7 @@ from typing import Any, Literal
 from sqlalchemy import Boolean, Float, String, Text
 from sqlalchemy.types import TypeEngine
 
-from models.enums import ChangeField, EmploymentType, Period, PeriodBasis, RemoteMode, Seniority
+from models.enums import ChangeField, EmploymentType, Period, PeriodBasis, RemoteMode, SalaryOrigin, Seniority
 from models.types import JsonValue, UTCDateTime
 
 STORED = "jobfeed.stored"
@@ -81,6 +81,15 @@ class Salary:
     )
     annual_usd_min: float | None = field(default=None, metadata=stored(Float()))
     annual_usd_max: float | None = field(default=None, metadata=stored(Float()))
+    # set by normalization: a structured value the source states, or read in its salary text or description
+    origin: SalaryOrigin | None = field(
+        default=None,
+        metadata=stored(
+            String(10),
+            column="salary_origin",
+            description="structured: a salary value the source states; text: read in its salary text or description",
+        ),
+    )
 
 
 @dataclass(frozen=True, slots=True)

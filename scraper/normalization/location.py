@@ -17,6 +17,7 @@ from typing import Final, Literal
 
 from models.enums import RemoteMode
 from models.records import Location
+from scraper.normalization.workplace import parse_workplace
 
 GAZETTEER_PATH: Final = Path(__file__).parent / "data" / "countries.toml"
 
@@ -94,28 +95,6 @@ _REMOTE_TERMS: Final[dict[str, RemoteMode]] = {
     "presentiel": RemoteMode.ONSITE,
     "sur site": RemoteMode.ONSITE,
 }
-
-# Markers sources find beside a location (aijobs "R" badge, workplaceType, isRemote, jobLocationType).
-_HINTS: Final[dict[str, RemoteMode | None]] = {
-    "r": RemoteMode.REMOTE,
-    "remote": RemoteMode.REMOTE,
-    "fullyremote": RemoteMode.REMOTE,
-    "telecommute": RemoteMode.REMOTE,
-    "true": RemoteMode.REMOTE,
-    "yes": RemoteMode.REMOTE,
-    "y": RemoteMode.REMOTE,
-    "1": RemoteMode.REMOTE,
-    "hybrid": RemoteMode.HYBRID,
-    "onsite": RemoteMode.ONSITE,
-    "office": RemoteMode.ONSITE,
-    "inoffice": RemoteMode.ONSITE,
-    "inperson": RemoteMode.ONSITE,
-    "unspecified": None,
-    "none": None,
-    "null": None,
-}
-# isRemote=false says "not remote" without saying hybrid or on-site: it only vetoes a remote reading.
-_NOT_REMOTE_HINTS: Final = frozenset({"false", "no", "n", "0"})
 
 # Two-letter codes that are both a US state and an ISO country; standing alone they name no one,
 # except these, which boards use for the country far more than for the state.
@@ -218,16 +197,6 @@ def _gazetteer() -> _Gazetteer:
         names={key: tuple(value) for key, value in names.items()},
         codes={key: tuple(value) for key, value in codes.items()},
     )
-
-
-def _parse_hint(hint: str | None) -> tuple[RemoteMode | None, bool]:
-    """(mode the hint states, whether it vetoes a remote reading of the text)."""
-    if hint is None:
-        return None, False
-    key = re.sub(r"[^a-z0-9]", "", fold(hint))
-    if key in _NOT_REMOTE_HINTS:
-        return None, True
-    return _HINTS.get(key), False
 
 
 def _scan_part(text: str, gazetteer: _Gazetteer) -> _Part:
@@ -412,8 +381,9 @@ def parse_location(text: str | Sequence[str] | None, *, remote_hint: str | None 
 
     Countries come from names in several languages, ISO codes, flag emoji, US state and Canadian
     province codes, and big cities; regions from a closed token set (REGIONS); cities from known
-    names or a "City, State/Country" shape. A workplace marker the source found (`remote_hint`:
-    "R", "Remote", "Hybrid", "OnSite", "true", "TELECOMMUTE") decides the remote mode over the text.
+    names or a "City, State/Country" shape. A workplace value the source found (`remote_hint`: "R", "Remote",
+    "Hybrid (Travel-Required)", "on_site", "true", "TELECOMMUTE"; read by workplace.py) decides the remote mode
+    over the text.
 
     >>> loc = parse_location("Remote: Europe, LATAM, Canada, UK, Asia, Oceania")
     >>> loc.remote, loc.countries, loc.regions
@@ -440,7 +410,7 @@ def parse_location(text: str | Sequence[str] | None, *, remote_hint: str | None 
         _read(item[:budget], result)
         budget -= len(item)
 
-    hint_mode, vetoes_remote = _parse_hint(remote_hint)
+    hint_mode, vetoes_remote = parse_workplace(remote_hint)
     text_mode = result.modes[0] if result.modes else None
     if hint_mode is not None:
         mode: RemoteMode | None = hint_mode

@@ -12,6 +12,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from models.enums import SalaryOrigin
 from models.records import NormalizedPosting, RawPosting, Salary
 from models.text import clean_text, sanitize_html
 from scraper.errors import ScraperError
@@ -19,6 +20,8 @@ from scraper.normalization.currency import Rates, annualize, load_rates
 from scraper.normalization.dates import parse_posted_at, parse_valid_through
 from scraper.normalization.employment import parse_employment_types
 from scraper.normalization.location import parse_location
+from scraper.normalization.pay_in_text import salary_in_text
+from scraper.normalization.pay_period import infer_period
 from scraper.normalization.salary import parse_salary
 from scraper.normalization.seniority import parse_seniority
 from scraper.normalization.stated import read_stated_salary
@@ -90,11 +93,17 @@ def normalize_posting(raw: RawPosting, context: NormalizationContext) -> Normali
 
 
 def _salary(raw: RawPosting, rates: Rates) -> Salary | None:
-    salary = read_stated_salary(raw.salary_format, raw.salary_data) or parse_salary(clean_text(raw.salary_text))
+    """The structured salary the source states, else one read in its salary text, else in the description."""
+    salary = read_stated_salary(raw.salary_format, raw.salary_data)
+    origin = SalaryOrigin.STRUCTURED
+    if salary is None:
+        salary = parse_salary(clean_text(raw.salary_text)) or salary_in_text(raw.description_html)
+        origin = SalaryOrigin.TEXT
     if salary is None:
         return None
+    salary = infer_period(salary, rates)
     low, high = annualize(salary, rates)
-    return dataclasses.replace(salary, annual_usd_min=low, annual_usd_max=high)
+    return dataclasses.replace(salary, annual_usd_min=low, annual_usd_max=high, origin=origin)
 
 
 def _tags(tags: tuple[str, ...]) -> tuple[str, ...]:

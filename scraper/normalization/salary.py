@@ -7,10 +7,10 @@ and no judgement of plausibility (see scraper/validation/salary.py). Linear time
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Final
 
 from models.enums import Period, PeriodBasis
 from models.records import Salary
+from scraper.normalization.pay_period import yearly_by_size
 from scraper.normalization.salary_tokens import (
     AND,
     BETWEEN,
@@ -34,9 +34,6 @@ from scraper.normalization.salary_tokens import (
     Tok,
     classify_tokens,
 )
-
-# The inference rule: with no stated period, a K/M figure or one over 10,000 is yearly.
-_YEARLY_ABOVE: Final = 10_000
 
 
 @dataclass(slots=True)
@@ -240,8 +237,8 @@ def _choose(groups: list[_Group]) -> _Group | None:
 def _salary(group: _Group, toks: list[Tok], hints: set[str], raw: str, default_currency: str | None) -> Salary | None:
     items = [group.low] if group.high is None else [group.low, group.high]
     values = [round(it.value * (it.mult or 1.0), 2) for it in items]
-    if all(v == 0 for v in values):
-        return None
+    if all(v == 0 for v in values) and not group.curs:
+        return None  # a bare "0" says nothing; "$0" states a zero salary, which validation flags
     if group.shape == "range":
         low_value, high_value = values
     elif group.shape == "upto":
@@ -257,7 +254,7 @@ def _salary(group: _Group, toks: list[Tok], hints: set[str], raw: str, default_c
     basis = PeriodBasis.STATED
     if period is None:
         basis = PeriodBasis.INFERRED
-        if any(it.mult for it in items) or any(v > _YEARLY_ABOVE for v in values):
+        if any(it.mult for it in items) or yearly_by_size(values):
             period = Period.YEAR
 
     currency = _resolve_currency(group.curs, toks, hints, default_currency)
@@ -265,6 +262,8 @@ def _salary(group: _Group, toks: list[Tok], hints: set[str], raw: str, default_c
         currency = "INR"
     if currency is None and default_currency and not any(t.kind == CUR for t in toks):
         currency = default_currency
+    if currency is None and hints == {"CNY"}:
+        currency = "CNY"  # 月薪/年薪 20K-35K: Chinese pay words name the yuan when no symbol does
     return Salary(min=low_value, max=high_value, currency=currency, period=period, period_basis=basis, raw=raw)
 
 

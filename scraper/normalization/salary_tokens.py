@@ -64,7 +64,12 @@ _CURRENCY_HINTS: Final = _inverted(_CURRENCY["hints"])
 _SYMBOLS: Final[dict[str, tuple[str, int, str | None]]] = {
     symbol: (code, strength, family or None) for symbol, (code, strength, family) in _CURRENCY["symbols"].items()
 }
-_DOLLAR_PREFIXES: Final = _inverted(_CURRENCY["dollar_prefixes"])
+# Letters glued before a shared symbol name its currency: "HK$", "CN¥".
+_SYMBOL_PREFIXES: Final[dict[str, dict[str, str]]] = {
+    "$": _inverted(_CURRENCY["dollar_prefixes"]),
+    "¥": _inverted(_CURRENCY["yen_prefixes"]),
+    "￥": _inverted(_CURRENCY["yen_prefixes"]),
+}
 _CURRENCY_WORDS: Final[dict[str, tuple[str, int, str | None, bool]]] = {
     word: (code, strength, family or None, needs_amount)
     for word, (code, strength, family, needs_amount) in _CURRENCY["words"].items()
@@ -210,8 +215,9 @@ def classify_tokens(text: str) -> tuple[list[Tok], set[str]]:
                 i = _skip_dot(raw, j + 1)
                 continue
         after_amount = prev is not None and prev.kind in (NUM, MULT, CUR) and not prev.noise
-        if kind == "word" and attached_next and raw[i + 1][1] == "$" and low in _DOLLAR_PREFIXES:
-            out.append(Tok(CUR, txt, start, raw[i + 1][3], code=_DOLLAR_PREFIXES[low], strength=2))
+        prefixed = _SYMBOL_PREFIXES.get(raw[i + 1][1]) if kind == "word" and attached_next else None
+        if prefixed is not None and low in prefixed:
+            out.append(Tok(CUR, txt, start, raw[i + 1][3], code=prefixed[low], strength=2))
             i += 2
             continue
         if prev is not None and prev.kind == NUM and not prev.noise and _glued_code(low) is not None:
@@ -282,9 +288,13 @@ def _classify_number(raw: list[tuple[str, str, int, int]], lows: list[str], i: i
         noise = True
     if i > 0 and lows[i - 1] in _LABELS:
         noise = True
-    # 401(k), 403(b) and 401k are retirement plans, not amounts.
-    if txt in ("401", "403", "457") and nxt < n and lows[nxt] in ("k", "(", "b"):
+    # 401(k), 403(b) and 401k are retirement plans, not amounts; "$401K" is money.
+    money_before = bool(out) and out[-1].kind == CUR and out[-1].end == start
+    if txt in ("401", "403", "457") and nxt < n and lows[nxt] in ("k", "(", "b") and not money_before:
         noise = True
+    # "4-day week", "32-hour week", "3-month contract": a count of units, not an amount.
+    if nxt + 1 < n and lows[nxt] in ("-", "‑") and raw[nxt][2] == end and raw[nxt + 1][2] == raw[nxt][3]:
+        noise = noise or lows[nxt + 1] in _UNITS
     out.append(Tok(NUM, txt, start, end, value=value or 0.0, noise=noise))
     # "45.000,-" and "120'000.-": a German/Swiss way to say "no cents".
     if nxt + 1 < n and lows[nxt] in (",", ".") and lows[nxt + 1] in ("-", "–", "—") and raw[nxt][2] == end:

@@ -22,6 +22,9 @@ _RANK: Final[dict[Seniority, int]] = {level: rank for rank, level in enumerate(S
 # Longer text is not a title or a level field; reading stops there.
 MAX_CHARS: Final = 500
 
+# "Mid-Market", "Mid-Size", "Mid-Cap" name a customer segment, not a level ("Account Executive, Mid-Market").
+_NOT_A_SEGMENT: Final = r"(?!\W*(?:market|size|sized|sized business|cap|tier|enterprise|west|atlantic)\b)"
+
 _STATED: Final[tuple[tuple[re.Pattern[str], Seniority | None], ...]] = tuple(
     (re.compile(pattern), level)
     for pattern, level in (
@@ -36,7 +39,7 @@ _STATED: Final[tuple[tuple[re.Pattern[str], Seniority | None], ...]] = tuple(
         (r"\b(?:principal|staff|distinguished)\b", Seniority.PRINCIPAL),
         (r"\b(?:lead|manager|team lead)\b", Seniority.LEAD),
         (r"\b(?:senior|expert|sr|advanced|experienced)\b", Seniority.SENIOR),
-        (r"\b(?:mid|intermediate|medior|middle)\b", Seniority.MID),
+        (rf"\b(?:mid{_NOT_A_SEGMENT}|intermediate|medior|middle)\b", Seniority.MID),
         (
             r"\b(?:entry|junior|jr|associate|graduate|beginner|early career|no experience|einsteiger)\b",
             Seniority.JUNIOR,
@@ -58,7 +61,7 @@ _TITLE_LEVELS: Final[tuple[tuple[re.Pattern[str], Seniority], ...]] = tuple(
             r"debutant(?:e)?|associate(?! director| vp| vice| principal| partner))\b",
             Seniority.JUNIOR,
         ),
-        (r"\b(?:mid level|mid|midlevel|intermediate|medior|semi senior|ssr)\b", Seniority.MID),
+        (rf"\b(?:mid level|mid{_NOT_A_SEGMENT}|midlevel|intermediate|medior|semi senior|ssr)\b", Seniority.MID),
         (r"\b(?:senior|sr|snr|senior level|experienced|confirme(?:e)?)\b", Seniority.SENIOR),
         (
             r"\b(?:lead|tech lead|team lead|teamlead|leader|teamleiter(?:in)?|leiter(?:in)?|"

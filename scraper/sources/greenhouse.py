@@ -34,6 +34,22 @@ ENDPOINT_QUERY = {"content": "true", "pay_transparency": "true"}
 
 EMPLOYMENT_TYPE_FIELDS = frozenset({"employment type", "employment_type", "job type", "type of employment"})
 SENIORITY_FIELDS = frozenset({"job level", "seniority", "seniority level", "level", "career level"})
+# Custom metadata boards use for the workplace ("Location Type": Remote / On-Site / Hybrid (Travel-Required)).
+WORKPLACE_FIELDS = frozenset(
+    {
+        "location type",
+        "workplace type",
+        "workplace",
+        "work location type",
+        "remote",
+        "remote status",
+        "work arrangement",
+        "work model",
+        "work type",
+        "remote type",
+        "in-office or remote",
+    }
+)
 
 # The pay range Greenhouse renders into `content` (observed on live boards; FORMATS.md section 2).
 _PAY_RANGE = re.compile(r"<div[^>]*\bclass=\"[^\"]*\bpay-range\b[^\"]*\"[^>]*>(.*?)</div>", re.IGNORECASE | re.DOTALL)
@@ -90,6 +106,7 @@ class GreenhouseSource:
             title=text(job, "title"),
             company=text(job, "company_name") or self.company,
             locations=unique([_location(job.get("location")), *_office_locations(job.get("offices"))]),
+            remote=_metadata_text(metadata, WORKPLACE_FIELDS),
             employment_type=_metadata_text(metadata, EMPLOYMENT_TYPE_FIELDS),
             seniority=_metadata_text(metadata, SENIORITY_FIELDS),
             salary_text=_pay_range_text(description),

@@ -158,7 +158,9 @@ def _raw_posting(
     url = next((value for value in (fields.get("link"), fields.get("guid")) if _is_web_url(value)), None)
     if url is None:
         return ParseError(f"feed item {heading!r} has no http(s) link", url=page.url)
-    locations = [_clean_place(fields[key]) for key in ("region", "country", "state", "location") if fields.get(key)]
+    # WWR's <state> is the company's headquarters, not where the job is: "Anywhere in the World" with "Colorado"
+    # is a worldwide remote job (issue 13). It stays in the payload.
+    locations = [_clean_place(fields[key]) for key in ("region", "country", "location") if fields.get(key)]
     return RawPosting(
         source=source,
         external_id=fields.get("guid") or url,

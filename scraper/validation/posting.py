@@ -13,7 +13,7 @@ from typing import Final
 
 from models.records import Flag, NormalizedPosting
 from scraper.normalization.currency import Rates
-from scraper.validation.salary import salary_flags
+from scraper.validation.salary import NOT_POSITIVE, salary_flags
 
 # Boards stamp dates in their own time zone and some round up to the day: a day ahead is not news.
 FUTURE_TOLERANCE: Final = timedelta(days=1)
@@ -24,13 +24,18 @@ LONG_AGO: Final = timedelta(days=180)
 def validate_posting(posting: NormalizedPosting, *, rates: Rates, now: datetime) -> NormalizedPosting:
     """The posting with every finding validation makes on it alone (salary first, then the posting's own), as flags.
 
-    Flags already on the posting are kept in front; nothing else changes.
+    Flags already on the posting are kept in front. The one change besides flags: a salary that is zero or
+    negative is flagged `salary_not_positive` and removed, since it states no pay.
     """
     flags = list(posting.flags)
-    if posting.salary is not None:
-        flags.extend(salary_flags(posting.salary, rates))
+    salary = posting.salary
+    if salary is not None:
+        found = salary_flags(salary, rates)
+        flags.extend(found)
+        if any(flag.code == NOT_POSITIVE for flag in found):
+            salary = None  # "$0" is flagged and kept out of the record: no statistic may count it as pay
     flags.extend(posting_flags(company=posting.company, posted_at=posting.posted_at, now=now))
-    return dataclasses.replace(posting, flags=tuple(flags))
+    return dataclasses.replace(posting, salary=salary, flags=tuple(flags))
 
 
 def posting_flags(

@@ -14,6 +14,7 @@ from models.records import Flag, Salary
 from scraper.normalization.currency import PERIODS_PER_YEAR, Rates, load_rates
 
 MIN_GT_MAX: Final = "salary_min_gt_max"
+NOT_POSITIVE: Final = "salary_not_positive"
 IMPLAUSIBLE: Final = "salary_implausible"
 PERIOD_MISMATCH: Final = "salary_period_mismatch"
 
@@ -49,7 +50,9 @@ def _bundled_rates() -> Rates:
 
 
 def salary_flags(salary: Salary, rates: Rates | None = None) -> list[Flag]:
-    """Flags for one salary: `salary_min_gt_max`, `salary_implausible`, `salary_period_mismatch`.
+    """Flags for one salary: `salary_not_positive`, `salary_min_gt_max`, `salary_implausible`, `salary_period_mismatch`.
+
+    A zero or negative bound ("$0", "USD 0 - 0") is no salary at all: it gets `salary_not_positive` alone.
 
     Magnitudes are judged in USD after conversion (so "¥6,000,000" a year is fine and "$6,000,000" is not);
     with an unknown currency or period only the currency-free checks run. `rates` defaults to the bundled table.
@@ -65,6 +68,10 @@ def salary_flags(salary: Salary, rates: Rates | None = None) -> list[Flag]:
     []
     """
     table = rates if rates is not None else _bundled_rates()
+    not_positive = [(name, value) for name, value in _bounds(salary) if value <= 0]
+    if not_positive:
+        name, value = not_positive[0]
+        return [Flag(NOT_POSITIVE, f"{name} {_amount(value)} is not a salary ({salary.raw!r} states no pay)")]
     flags: list[Flag] = []
     if salary.min is not None and salary.max is not None and salary.min > salary.max:
         flags.append(Flag(MIN_GT_MAX, f"minimum {_amount(salary.min)} is greater than maximum {_amount(salary.max)}"))

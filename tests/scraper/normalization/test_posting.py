@@ -177,3 +177,63 @@ def test_a_posting_past_its_own_valid_through_is_rejected_as_expired(
         assert caught.value.reason == "expired"
     else:
         assert normalize_posting(posting, context).title == "Data Engineer"
+
+
+# Where a salary came from, and the period a bare figure gets (issue 13.1, 13.3)
+ORIGIN_CASES = [
+    # a structured value wins over any text, and says so
+    (
+        {
+            "salary_format": "lever",
+            "salary_data": {"currency": "USD", "interval": "per-year-salary", "min": 150000, "max": 190000},
+            "salary_text": "$1 - $2",
+            "description_html": "<p>Salary: $60,000 - $70,000 per year</p>",
+        },
+        ("structured", 150_000, 190_000, "year", "stated"),
+    ),
+    # the source's salary text
+    ({"salary_text": "$38 — $45.50 USD", "description_html": None}, ("text", 38, 45.5, None, "inferred")),
+    # the description, when nothing else states pay
+    (
+        {"description_html": "<p>The estimated salary range for this position is $60,000 - $97,000/year.</p>"},
+        ("text", 60_000, 97_000, "year", "stated"),
+    ),
+    # a bare structured number with a currency gets its period by the text rule (Greenhouse "Salary" metadata)
+    (
+        {
+            "salary_format": "greenhouse",
+            "salary_data": {
+                "metadata": [
+                    {"name": "Salary", "value_type": "currency", "value": {"unit": "USD", "amount": "168500.0"}}
+                ]
+            },
+        },
+        ("structured", 168_500, 168_500, "year", "inferred"),
+    ),
+    # "USD 3K - 4K" is implausible as yearly pay: the inferred period is monthly
+    ({"salary_text": "USD 3K - 4K"}, ("text", 3_000, 4_000, "month", "inferred")),
+    ({"salary_text": "VND 25,000,000 - 35,000,000"}, ("text", 25_000_000, 35_000_000, "month", "inferred")),
+    # a stated period is never changed
+    ({"salary_text": "$5,000 per year"}, ("text", 5_000, 5_000, "year", "stated")),
+]
+
+
+@pytest.mark.parametrize(("fields", "expected"), ORIGIN_CASES, ids=[str(i) for i in range(len(ORIGIN_CASES))])
+def test_salary_origin_and_period(context: NormalizationContext, fields: dict, expected: tuple) -> None:  # type: ignore[type-arg]
+    salary = normalize_posting(raw(**fields), context).salary
+    assert salary is not None and salary.origin is not None and salary.period_basis is not None
+    period = salary.period.value if salary.period else None
+    assert (salary.origin.value, salary.min, salary.max, period, salary.period_basis.value) == expected
+
+
+def test_no_salary_anywhere_is_none(context: NormalizationContext) -> None:
+    posting = normalize_posting(raw(description_html="<p>We raised a $2M seed round.</p>"), context)
+    assert posting.salary is None
+
+
+def test_a_zero_salary_is_flagged_and_not_kept(context: NormalizationContext) -> None:
+    normalized = normalize_posting(raw(salary_text="Salary: $0"), context)
+    assert normalized.salary is not None and normalized.salary.max == 0
+    posting = validate_posting(normalized, rates=context.rates, now=context.now)
+    assert posting.salary is None
+    assert [flag.code for flag in posting.flags] == ["salary_not_positive"]

@@ -17,6 +17,7 @@ STATED: list[tuple[str, Seniority | None]] = [
     ("Senior-level", SENIOR),
     ("Entry-level", JUNIOR),
     ("Mid-level", MID),
+    ("Mid-Market", None),  # a customer segment, not a level
     ("Executive-level", EXECUTIVE),
     ("Intermediate", MID),
     ("Expert", SENIOR),
@@ -54,6 +55,11 @@ TITLES: list[tuple[str, Seniority | None]] = [
     ("Entry Level Data Analyst", JUNIOR),
     ("New Grad Software Engineer", JUNIOR),
     ("Mid-Level Backend Engineer", MID),
+    # customer segments, not levels (issue 13.4)
+    ("Account Executive, Mid-Market", None),
+    ("Mid-Market Account Executive", None),
+    ("Account Executive, Mid-Size Business", None),
+    ("Senior Account Executive, Mid-Market", SENIOR),
     ("Software Engineer I", JUNIOR),
     ("Software Engineer II", MID),
     ("Data Scientist III", SENIOR),

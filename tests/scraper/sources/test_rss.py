@@ -88,7 +88,8 @@ def test_wwr_quirks_golden() -> None:
             url="https://weworkremotely.com/remote-jobs/headway-customer-success-manager-enterprise",
             title="Customer Success Manager: Enterprise",
             company="Headway",
-            locations=("USA Only", "Canada and United States of America", "California"),  # double space collapsed
+            # double space collapsed; <state> California is the company's headquarters, not the job's place
+            locations=("USA Only", "Canada and United States of America"),
             employment_type="Full-Time",
             tags=("Java", "Spring"),
             posted_at="Tue, 22 Sep 2026 08:00:00 +0000",

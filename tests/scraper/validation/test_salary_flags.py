@@ -12,7 +12,7 @@ from models.records import Flag, Salary
 from scraper.normalization.currency import Rates, load_rates
 from scraper.normalization.salary import parse_salary
 from scraper.validation import salary as salary_validation
-from scraper.validation.salary import IMPLAUSIBLE, MIN_GT_MAX, PERIOD_MISMATCH, salary_flags
+from scraper.validation.salary import IMPLAUSIBLE, MIN_GT_MAX, NOT_POSITIVE, PERIOD_MISMATCH, salary_flags
 
 RATES = load_rates()
 
@@ -43,6 +43,9 @@ CASES: list[tuple[str, list[str]]] = [
     ("VND 25,000,000 - 35,000,000", [PERIOD_MISMATCH]),  # inferred yearly, but a monthly figure
     ("₹60K – ₹80K / month", []),
     ("¥300,000", []),  # inferred yearly: 2,000 USD, low but a real figure somewhere
+    # zero pay is no pay: flagged alone
+    ("Salary: $0", [NOT_POSITIVE]),
+    ("USD 0 - 0", [NOT_POSITIVE]),
     # reversed ranges
     ("150000 - 120000 USD", [MIN_GT_MAX]),
     ("$30 - $20 an hour", [MIN_GT_MAX]),
