@@ -195,7 +195,10 @@ class PostingFilters(BaseModel):
         None, description="posted on or after (first seen when the source states no date)"
     )
     source: InputStr | None = Field(None, min_length=1, max_length=100, description="a source name listing the job")
-    include_flagged: bool = True
+    include_flagged: bool = Field(
+        True,
+        description="false leaves out postings whose salary carries a finding (notes like company_missing do not)",
+    )
     include_closed: bool = False
     limit: int = Field(50, ge=1, le=MAX_PAGE_LIMIT, description=f"at most {MAX_PAGE_LIMIT}")
     cursor: InputStr | None = Field(None, max_length=200, description="next_cursor of the previous page")

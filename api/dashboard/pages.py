@@ -159,7 +159,7 @@ def home_page(session: Session, taxonomy: Sequence[Category]) -> str:
     rows, axis = category_rows(counts, stats, taxonomy)
     newest = queries.list_postings(session, PostingFilters(limit=NEWEST_ON_HOME)).items
     sources = queries.source_health(session)
-    flagged = queries.count_flagged(session)
+    flagged = queries.count_flagged(session, salary_only=True)  # the outliers tile counts salary findings
     return render(
         "home.html",
         title="Jobs and salaries by role",

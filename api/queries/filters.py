@@ -64,7 +64,8 @@ def posting_conditions(session: Session, filters: PostingFilters) -> list[Column
     if not filters.include_closed:
         conditions.append(Posting.closed_at.is_(None))
     if not filters.include_flagged:
-        conditions.append(Posting.flagged.is_(False))
+        # Salary findings only: a posting with a valid salary and no company is a normal job (issue 13.5).
+        conditions.append(Posting.salary_flagged.is_(False))
     if filters.category is not None:
         conditions.append(Posting.category == filters.category)
     if filters.q is not None:

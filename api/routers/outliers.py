@@ -6,9 +6,10 @@ from fastapi import APIRouter, Request
 from starlette.responses import Response
 
 from api.deps import CacheDep, OutlierFiltersDep, SessionDep, TaxonomyDep, check_category
-from api.errors import ERROR_RESPONSES
+from api.errors import ERROR_RESPONSES, ApiError
 from api.routers._render import NOT_MODIFIED
 from api.routers.jobs import posting_page
+from models.flags import FLAG_CODES
 from models.schemas import PostingPage
 
 router = APIRouter(prefix="/api/v1", tags=["outliers"], responses=ERROR_RESPONSES)
@@ -18,6 +19,11 @@ router = APIRouter(prefix="/api/v1", tags=["outliers"], responses=ERROR_RESPONSE
 def list_outliers(
     request: Request, filters: OutlierFiltersDep, session: SessionDep, cache: CacheDep, taxonomy: TaxonomyDep
 ) -> Response:
-    """Flagged postings newest first, with their flags; `code` keeps one kind of finding."""
+    """Flagged postings newest first, with their flags; `code` keeps one kind of finding (422 for an unknown one)."""
     check_category(filters.category, taxonomy)
+    if filters.code is not None and filters.code not in FLAG_CODES:
+        valid = list(FLAG_CODES)
+        raise ApiError(
+            422, f"Unknown flag code {filters.code[:60]!r}. Use one of: {', '.join(valid)}.", valid_values=valid
+        )
     return posting_page(request, session, cache, filters)

@@ -10,9 +10,10 @@ import statistics
 from collections.abc import Mapping, Sequence
 from typing import Final
 
+from models.flags import SALARY_OUTLIER
 from models.records import Flag
 
-OUTLIER_CODE: Final = "salary_outlier"
+OUTLIER_CODE: Final = SALARY_OUTLIER
 # Iglewicz and Hoaglin's modified z-score: 0.6745 * (x - median) / MAD, outlier above 3.5.
 _Z_SCALE: Final = 0.6745
 # When more than half the values are equal MAD is 0; the mean absolute deviation scaled to the normal

@@ -11,6 +11,7 @@ import dataclasses
 from datetime import UTC, date, datetime, timedelta
 from typing import Final
 
+from models.flags import COMPANY_MISSING, EXPIRED, POSTED_IN_FUTURE, POSTED_LONG_AGO
 from models.records import Flag, NormalizedPosting
 from scraper.normalization.currency import Rates
 from scraper.validation.salary import NOT_POSITIVE, salary_flags
@@ -60,14 +61,14 @@ def posting_flags(
     now = _utc(now)
     flags: list[Flag] = []
     if company is None or not company.strip():
-        flags.append(Flag("company_missing", "the posting names no company"))
+        flags.append(Flag(COMPANY_MISSING, "the posting names no company"))
     if posted_at is not None:
         posted = _utc(posted_at)
         if posted - now > FUTURE_TOLERANCE:
             days = (posted - now).days
             flags.append(
                 Flag(
-                    "posted_in_future",
+                    POSTED_IN_FUTURE,
                     f"the posting date {posted:%Y-%m-%d} is {_days(days)} after it was seen, which cannot be right",
                 )
             )
@@ -75,7 +76,7 @@ def posting_flags(
             days = (now - posted).days
             flags.append(
                 Flag(
-                    "posted_long_ago",
+                    POSTED_LONG_AGO,
                     f"posted {_days(days)} ago (on {posted:%Y-%m-%d}); the job may no longer be open",
                 )
             )
@@ -87,7 +88,7 @@ def posting_flags(
             last_day = valid_through
             closes = datetime(last_day.year, last_day.month, last_day.day, tzinfo=UTC) + timedelta(days=1)
         if closes < now:
-            flags.append(Flag("expired", f"the posting says it was open until {last_day:%Y-%m-%d}, which has passed"))
+            flags.append(Flag(EXPIRED, f"the posting says it was open until {last_day:%Y-%m-%d}, which has passed"))
     return flags
 
 

@@ -10,13 +10,14 @@ import functools
 from typing import Final
 
 from models.enums import Period, PeriodBasis
+from models.flags import SALARY_IMPLAUSIBLE, SALARY_MIN_GT_MAX, SALARY_NOT_POSITIVE, SALARY_PERIOD_MISMATCH
 from models.records import Flag, Salary
 from scraper.normalization.currency import PERIODS_PER_YEAR, Rates, load_rates
 
-MIN_GT_MAX: Final = "salary_min_gt_max"
-NOT_POSITIVE: Final = "salary_not_positive"
-IMPLAUSIBLE: Final = "salary_implausible"
-PERIOD_MISMATCH: Final = "salary_period_mismatch"
+MIN_GT_MAX: Final = SALARY_MIN_GT_MAX
+NOT_POSITIVE: Final = SALARY_NOT_POSITIVE
+IMPLAUSIBLE: Final = SALARY_IMPLAUSIBLE
+PERIOD_MISMATCH: Final = SALARY_PERIOD_MISMATCH
 
 # Limits from the issue: no real salary is over 5 million USD a year or 2,000 USD an hour, and no
 # full-time pay is under 1,000 USD a year.

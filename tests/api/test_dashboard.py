@@ -212,6 +212,9 @@ def test_outliers_page_lists_salaries_kept_out_and_every_finding_on_request(db: 
     hrefs = [a.get("href") for a in every.xpath("//a[@class='job-title']")]
     assert sorted(hrefs) == sorted([f"/jobs/{ids['hostile']}", f"/jobs/{nameless}"])
     assert "Company missing." in every.text_content()
+    # the home page's outliers tile counts the salary findings, not the note
+    tile = page(client, "/").xpath("//a[@class='tile'][@href='/outliers']/span[@class='num']")[0]
+    assert tile.text_content() == "1"
 
 
 def test_job_page_shows_fields_beside_raw_values_sources_and_history(db: Engine, client: TestClient) -> None:

@@ -238,3 +238,38 @@ def test_etag_and_last_modified_give_304_until_the_data_changes(db: Engine, clie
     after = client.get("/api/v1/jobs", headers={"If-None-Match": etag})
     assert after.status_code == 200 and len(after.json()["items"]) == 2
     assert after.headers["etag"] != etag
+
+
+# Notes are not outliers (issue 13.5): include_flagged and the outliers code concern salary findings.
+def test_include_flagged_false_keeps_a_posting_whose_only_finding_is_a_note(db: Engine, client: TestClient) -> None:
+    ids = seed(db)
+    ids["no-company"] = add_posting(
+        db,
+        title="Data Engineer, Nameless",
+        company=None,
+        annual_usd_mid=140_000.0,
+        flagged=True,
+        flags=[{"code": "company_missing", "message": "the posting names no company"}],
+        first_seen=BASE_TIME + timedelta(hours=1),
+    )
+    assert names(client, "/api/v1/jobs?include_flagged=false", ids) == [
+        "no-company",
+        "pipeline-eng",
+        "ml-eng",
+        "analyst",
+    ]
+
+
+@pytest.mark.parametrize("code", ["salary_implausible", "company_missing", "salary_outlier", "salary_not_positive"])
+def test_outliers_accept_every_known_code(db: Engine, client: TestClient, code: str) -> None:
+    ids = seed(db)
+    expected = ["flagged"] if code == "salary_implausible" else []
+    assert names(client, f"/api/v1/outliers?code={code}", ids) == expected
+
+
+def test_outliers_refuse_an_unknown_code_naming_the_valid_ones(client: TestClient) -> None:
+    response = client.get("/api/v1/outliers?code=salary_implausable")
+    assert response.status_code == 422
+    body = response.json()
+    assert "salary_implausable" in body["message"]
+    assert {"salary_implausible", "company_missing", "salary_outlier"} <= set(body["valid_values"])
