@@ -95,7 +95,9 @@ def item_summary(posting: PostingOut) -> str:
     parts = []
     salary = salary_text(posting.salary, stated=True)
     if salary:
-        parts.append(f"Salary: {salary}")
+        # a salary read in free text (not a value the source states) says so: readers weigh it accordingly
+        text_origin = posting.salary is not None and posting.salary.origin == "text"
+        parts.append(f"Salary: {salary}{', read in the posting text' if text_origin else ''}")
     location = _location_text(posting)
     if location:
         parts.append(f"Location: {location}")

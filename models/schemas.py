@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal, Self
 
 from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, create_model
 
-from models.enums import EmploymentType, Period, PeriodBasis, RemoteMode, Seniority
+from models.enums import EmploymentType, Period, PeriodBasis, RemoteMode, SalaryOrigin, Seniority
 from models.posting import RECORD_FIELDS, optional_part, record_values, stored_values
 from models.records import Flag, Location, NormalizedPosting, Salary, Stored
 
@@ -119,6 +119,7 @@ if TYPE_CHECKING:
         period_basis: PeriodBasis | None
         annual_usd_min: float | None
         annual_usd_max: float | None
+        origin: SalaryOrigin | None
 
     class PostingOut(_PostingRecord):
         id: int | None

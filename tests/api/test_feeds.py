@@ -171,3 +171,12 @@ def test_the_jobs_api_still_refuses_a_misspelt_filter(client: TestClient) -> Non
     response = client.get("/api/v1/jobs?categroy=data-engineer")
     assert response.status_code == 422
     assert "categroy" in response.text
+
+
+def test_a_salary_read_in_text_says_so_in_the_feed(db: Engine, client: TestClient) -> None:
+    add_posting(db, title="Read In Text", annual_usd_mid=120_000.0, salary_origin="text")
+    add_posting(db, title="Stated", annual_usd_mid=130_000.0, salary_origin="structured", first_seen=BASE_TIME)
+    items = {item["_jobfeed"]["title"]: item for item in client.get("/feeds/all.json").json()["items"]}
+    assert items["Read In Text"]["_jobfeed"]["salary"]["origin"] == "text"
+    assert "read in the posting text" in items["Read In Text"]["summary"]
+    assert "read in the posting text" not in items["Stated"]["summary"]

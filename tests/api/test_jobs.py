@@ -273,3 +273,10 @@ def test_outliers_refuse_an_unknown_code_naming_the_valid_ones(client: TestClien
     body = response.json()
     assert "salary_implausable" in body["message"]
     assert {"salary_implausible", "company_missing", "salary_outlier"} <= set(body["valid_values"])
+
+
+def test_the_record_says_where_its_salary_was_read(db: Engine, client: TestClient) -> None:
+    read_in_text = add_posting(db, annual_usd_mid=120_000.0, salary_origin="text")
+    stated = add_posting(db, annual_usd_mid=130_000.0, salary_origin="structured")
+    assert client.get(f"/api/v1/jobs/{read_in_text}").json()["salary"]["origin"] == "text"
+    assert client.get(f"/api/v1/jobs/{stated}").json()["salary"]["origin"] == "structured"

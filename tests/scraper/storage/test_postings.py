@@ -13,6 +13,7 @@ import pytest
 from sqlalchemy import Engine, delete, select, update
 from sqlalchemy.exc import DataError, DBAPIError
 
+from models.enums import SalaryOrigin
 from models.records import Flag, NormalizedPosting
 from models.tables import Posting, PostingChange
 from scraper.storage.postings import (
@@ -391,3 +392,16 @@ def test_outlier_flag_survives_a_rewrite_that_keeps_the_salary(
     stored = rows(store)
     assert (stored["board/a"].flags, stored["board/a"].salary_flagged) == ([outlier], True)
     assert (stored["board/b"].flags, stored["board/b"].salary_flagged, stored["board/b"].flagged) == ([], False, False)
+
+
+def test_salary_origin_is_stored_and_a_change_of_it_rewrites_the_row(
+    store: Engine, make_posting: MakePosting, new_run: Callable[..., int], rows: Rows
+) -> None:
+    posting = make_posting("a")
+    assert posting.salary is not None
+    read_in_text = replace(posting, salary=replace(posting.salary, origin=SalaryOrigin.TEXT))
+    upsert_postings(store, "board", [read_in_text], run_id=new_run(store), now=T0)
+    assert rows(store)["board/a"].salary_origin == "text"
+    stated = replace(posting, salary=replace(posting.salary, origin=SalaryOrigin.STRUCTURED))
+    upsert_postings(store, "board", [stated], run_id=new_run(store), now=T0 + HOUR)
+    assert rows(store)["board/a"].salary_origin == "structured"
