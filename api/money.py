@@ -40,7 +40,7 @@ def annual_usd_text(salary: SalaryOut | None) -> str | None:
     """The annual USD reading of a salary ("$90k–$120k", "from $45k", "up to $80k"); None when unknown.
 
     >>> annual_usd_text(SalaryOut(raw="USD 90K-120K", min=90000, max=120000, currency="USD", period="year",
-    ...     period_basis="stated", annual_usd_min=90000, annual_usd_max=120000))
+    ...     period_basis="stated", annual_usd_min=90000, annual_usd_max=120000, origin="structured"))
     '$90k–$120k'
     """
     if salary is None:
@@ -59,7 +59,7 @@ def salary_text(salary: SalaryOut | None, *, stated: bool = False) -> str | None
     `stated`, the stated text first and the reading after it. None when the posting states no salary.
 
     >>> s = SalaryOut(raw="EUR 60K - 80K", min=60000, max=80000, currency="EUR", period="year",
-    ...     period_basis="stated", annual_usd_min=64800, annual_usd_max=86400)
+    ...     period_basis="stated", annual_usd_min=64800, annual_usd_max=86400, origin="text")
     >>> salary_text(s), salary_text(s, stated=True)
     ('$64.8k–$86.4k', 'EUR 60K - 80K (about $64.8k–$86.4k a year)')
     """

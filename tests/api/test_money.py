@@ -18,6 +18,7 @@ def salary(raw: str | None, low: float | None, high: float | None, *, stated_max
         period_basis="stated",
         annual_usd_min=low,
         annual_usd_max=high,
+        origin="structured",
     )
 
 
