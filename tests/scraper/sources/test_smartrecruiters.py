@@ -220,7 +220,6 @@ def test_normalized_fields() -> None:
     assert posting.posted_at == datetime(2026, 11, 18, 9, 41, 22, 318000, tzinfo=UTC)
 
 
-@pytest.mark.xfail(strict=True, reason="reading salaries from the job-ad text is dq's (issue 13)")
 def test_normalized_salary() -> None:
     [raw] = make_source().parse(detail_page("744000061234567"))
     assert isinstance(raw, RawPosting)

@@ -199,7 +199,6 @@ def test_normalized_fields() -> None:
     assert posting.posted_at == datetime(2026, 11, 29, tzinfo=UTC)
 
 
-@pytest.mark.xfail(strict=True, reason="reading pay ranges from the description is dq's (issue 13)")
 def test_normalized_salary() -> None:
     [raw] = make_source().parse(detail_page("R-104233"))
     assert isinstance(raw, RawPosting)
