@@ -17,7 +17,7 @@ from scraper.errors import SourceConfigError
 from scraper.sources_file.schema import (
     KIND_OPTIONS,
     MIN_EVERY_SECONDS,
-    POLICY_KEYS,
+    OPTION_KEYS,
     check_table,
 )
 from scraper.sources_file.schema import parse_interval as parse_interval  # re-exported: the demo and tests use it
@@ -100,7 +100,7 @@ def parse_sources(
         if keys.name in seen:
             raise SourceConfigError(f"{origin}: source {keys.name!r}: key 'name' is a duplicate (names must be unique)")
         seen.add(keys.name)
-        given = keys.model_dump(include=set(POLICY_KEYS), exclude_none=True)
+        given = keys.model_dump(include=set(OPTION_KEYS), exclude_none=True)
         configs.append(
             SourceConfig(
                 name=keys.name,

@@ -72,6 +72,7 @@ class CommonKeys(_Table):
     backoff_base_seconds: NonNegative | None = None
     deadline_seconds: NonNegative | None = None
     max_body_bytes: NonNegativeInt | None = None
+    suspect_repeats: Positive | None = None  # runs of a suspect size before it is the new normal (pipeline)
 
     @field_validator("name")
     @classmethod
@@ -103,6 +104,8 @@ class CommonKeys(_Table):
 
 
 POLICY_KEYS = ("min_delay_seconds", "max_retries", "backoff_base_seconds", "deadline_seconds", "max_body_bytes")
+# Common keys that stay in SourceConfig.options for the code that reads them there (fetcher, pipeline).
+OPTION_KEYS = (*POLICY_KEYS, "suspect_repeats")
 COMMON_KEYS = frozenset(CommonKeys.model_fields)
 
 
@@ -116,7 +119,7 @@ class KindOptions(_Table):
     def of(cls, config: SourceConfig) -> Self:
         """The options of a SourceConfig, checked; SourceConfigError naming the source and the key."""
         # A None value (a config built in code) is an unset key, as TOML, which has no null, would have it.
-        table = {key: value for key, value in config.options.items() if key not in POLICY_KEYS and value is not None}
+        table = {key: value for key, value in config.options.items() if key not in OPTION_KEYS and value is not None}
         try:
             options = cls.model_validate(table)
         except ValidationError as exc:

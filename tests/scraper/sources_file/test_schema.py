@@ -50,7 +50,7 @@ REFUSED = [
         "source 'acme': key 'selectors' is not a key of a smartrecruiters source (keys: allow_empty, "
         "allow_private_network, "
         "backoff_base_seconds, board, company, deadline_seconds, enabled, every, kind, max_body_bytes, max_pages, "
-        "max_retries, min_delay_seconds, name, obey_robots, url, user_agent)",
+        "max_retries, min_delay_seconds, name, obey_robots, suspect_repeats, url, user_agent)",
     ),
     (f'[[source]]\n{GOOD}every = "30s"\n', "source 'x': key 'every' = '30s' is shorter than the minimum of 1m"),
     (f'[[source]]\n{GOOD}every = "31d"\n', "source 'x': key 'every' = '31d' is longer than the maximum of 30d"),
@@ -158,9 +158,11 @@ def test_the_new_ats_kinds_take_board_company_max_pages(tmp_path: Path, kind: st
 
 def test_policy_numbers_stay_in_options_as_their_types(tmp_path: Path) -> None:
     path = tmp_path / "sources.toml"
-    path.write_text(f"[[source]]\n{GOOD}min_delay_seconds = 5\nmax_retries = 1\n", encoding="utf-8")
+    path.write_text(
+        f"[[source]]\n{GOOD}min_delay_seconds = 5\nmax_retries = 1\nsuspect_repeats = 2\n", encoding="utf-8"
+    )
     [config] = load_sources(path)
-    assert config.options == {"min_delay_seconds": 5.0, "max_retries": 1}
+    assert config.options == {"min_delay_seconds": 5.0, "max_retries": 1, "suspect_repeats": 2}
     assert isinstance(config.options["min_delay_seconds"], float)
     assert set(POLICY_OPTIONS) == set(POLICY_KEYS)
 
