@@ -254,6 +254,13 @@ class SalaryStatsOut(_Out):
     histogram: list[HistogramBucketOut]
 
 
+class SalaryGroupStatsOut(SalaryStatsOut):
+    """One group of a category's breakdown (`group_by`); `group` null for postings that do not say."""
+
+    group_by: Literal["seniority", "country", "remote"]
+    group: str | None = Field(description="the seniority, ISO 3166-1 alpha-2 country or remote mode of the group")
+
+
 class HistoryPointOut(_Out):
     start: date = Field(description="first day of the bucket (weeks start on Monday)")
     count: int = Field(description="salaried postings open at some time during the bucket")

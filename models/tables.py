@@ -6,11 +6,12 @@ Shapes only. Enums are stored as strings; timestamps are timezone-aware UTC; lis
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
     Boolean,
+    Date,
     Float,
     ForeignKey,
     Index,
@@ -235,3 +236,67 @@ class HostBudget(Base):
     next_start_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     held_by: Mapped[str | None] = mapped_column(String(200))
     held_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class SalarySummary(Base):
+    """Salary statistics of one group of a category's open postings, kept up to date by the pipeline.
+
+    `seniority`, `country` and `remote` hold one value, "" where the posting does not say, or "*" for
+    every value (a roll-up); `histogram` maps bin index to count (bins of models.salary_stats).
+    """
+
+    __tablename__ = "salary_summaries"
+
+    category: Mapped[str] = mapped_column(String(60), primary_key=True)
+    seniority: Mapped[str] = mapped_column(String(20), primary_key=True)
+    country: Mapped[str] = mapped_column(String(3), primary_key=True)
+    remote: Mapped[str] = mapped_column(String(10), primary_key=True)
+    include_flagged: Mapped[bool] = mapped_column(Boolean, primary_key=True)
+    count: Mapped[int] = mapped_column(Integer)
+    excluded_flagged: Mapped[int] = mapped_column(Integer)
+    minimum: Mapped[float | None] = mapped_column(Float)
+    maximum: Mapped[float | None] = mapped_column(Float)
+    p10: Mapped[float | None] = mapped_column(Float)
+    p25: Mapped[float | None] = mapped_column(Float)
+    p50: Mapped[float | None] = mapped_column(Float)
+    p75: Mapped[float | None] = mapped_column(Float)
+    p90: Mapped[float | None] = mapped_column(Float)
+    histogram: Mapped[dict[str, int]] = mapped_column(JsonValue, default=dict)
+
+
+class SalaryHistoryPoint(Base):
+    """Quartiles of one category's salaries over the postings open during one week or month."""
+
+    __tablename__ = "salary_history_points"
+
+    category: Mapped[str] = mapped_column(String(60), primary_key=True)
+    bucket: Mapped[str] = mapped_column(String(10), primary_key=True)  # week | month
+    start: Mapped[date] = mapped_column(Date, primary_key=True)
+    include_flagged: Mapped[bool] = mapped_column(Boolean, primary_key=True)
+    count: Mapped[int] = mapped_column(Integer)
+    p25: Mapped[float | None] = mapped_column(Float)
+    p50: Mapped[float | None] = mapped_column(Float)
+    p75: Mapped[float | None] = mapped_column(Float)
+
+
+class SummaryState(Base):
+    """A category whose summaries exist, and as of when (history buckets after it equal the open postings)."""
+
+    __tablename__ = "summary_states"
+
+    category: Mapped[str] = mapped_column(String(60), primary_key=True)
+    refreshed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class SummaryDirty(Base):
+    """A category whose salary-relevant postings changed since its summaries were computed.
+
+    Written by database triggers on `postings` (migration 20261204_1015), consumed by the summaries' upkeep:
+    append-only rows, so concurrent writers never wait on each other here.
+    """
+
+    __tablename__ = "summary_dirty"
+    __table_args__ = (Index("ix_summary_dirty_category", "category"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    category: Mapped[str] = mapped_column(String(60))

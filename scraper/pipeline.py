@@ -31,6 +31,7 @@ from scraper.storage import postings as posting_store
 from scraper.storage import runs as run_store
 from scraper.storage.outliers import OutlierJudge
 from scraper.storage.runs import RunCounts
+from scraper.storage.summaries import SummaryUpkeep
 from scraper.validation.posting import validate_posting
 
 log = logging.getLogger(__name__)
@@ -236,6 +237,7 @@ def _run_claimed(
     deferred_until: datetime | None = None
     validators = ValidatorStore.from_dict(run_store.load_validators(engine, config.name))
     batch: list[NormalizedPosting] = []
+    summaries = SummaryUpkeep(engine)
 
     def flush() -> None:
         if not batch:
@@ -248,6 +250,7 @@ def _run_claimed(
         collector.rejected_by_reason.update(result.rejected_by_reason)  # postings the database refused, alone
         categories.update(result.categories)
         batch.clear()
+        summaries.after_batch()
 
     with Fetcher(source_policy(config), validators=validators, throttle=throttle, stop=stop) as fetcher:
         try:
@@ -282,6 +285,7 @@ def _run_claimed(
         # Only this run's postings are judged (against bounds read once per category and process, no global
         # lock); a closed posting leaves the statistics and needs no flag.
         (outliers or OutlierJudge()).judge_run(engine, config.name, categories, started)
+    summaries.refresh()
     if status is not RunStatus.FAILED or collector.pages_ok:
         run_store.save_validators(engine, config.name, validators.as_dict())
     run_store.finish_run(

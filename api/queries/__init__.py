@@ -17,20 +17,7 @@ from api.queries.dashboard import (
 )
 from api.queries.filters import as_utc, json_array_has, posting_conditions
 from api.queries.postings import get_posting, list_postings, postings_with_descriptions
-from api.queries.salaries import (
-    HISTOGRAM_TOP_USD,
-    HISTOGRAM_WIDTH_USD,
-    MIN_GROUP_FOR_QUANTILES,
-    QUANTILES,
-    Bucket,
-    SalaryScope,
-    bucket_start,
-    bucket_starts,
-    next_bucket,
-    percentile_cont,
-    salary_history,
-    salary_stats,
-)
+from api.queries.salaries import SalaryScope, live_salary_history, live_salary_stats
 from api.queries.sources import (
     RunRequest,
     database_ok,
@@ -41,7 +28,19 @@ from api.queries.sources import (
     request_run,
     source_names,
 )
+from api.queries.summaries import salary_breakdown, salary_history, salary_stats, summarized
 from api.queries.version import data_version
+from models.salary_stats import (
+    HISTOGRAM_TOP_USD,
+    HISTOGRAM_WIDTH_USD,
+    MIN_GROUP_FOR_QUANTILES,
+    QUANTILES,
+    Bucket,
+    bucket_start,
+    bucket_starts,
+    next_bucket,
+    percentile_cont,
+)
 
 __all__ = [
     "HISTOGRAM_TOP_USD",
@@ -66,6 +65,8 @@ __all__ = [
     "list_categories",
     "list_postings",
     "list_sources",
+    "live_salary_history",
+    "live_salary_stats",
     "newest_run_ids",
     "newest_runs",
     "next_bucket",
@@ -77,8 +78,10 @@ __all__ = [
     "posting_payload",
     "postings_with_descriptions",
     "request_run",
+    "salary_breakdown",
     "salary_history",
     "salary_stats",
     "source_health",
     "source_names",
+    "summarized",
 ]

@@ -10,7 +10,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
-from api.queries.salaries import SalaryScope, salary_stats
+from api.queries.salaries import SalaryScope
+from api.queries.summaries import salary_stats
 from models.schemas import (
     CategoryOut,
     CategorySalaryOut,

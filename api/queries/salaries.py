@@ -1,4 +1,5 @@
-"""Salary statistics and their history computed from the postings (DESIGN.md section 7).
+"""Salary statistics and their history computed live from the postings (DESIGN.md section 7): the reference
+the summaries are checked against, and the path for what summaries do not hold (`since`, unsummarized categories).
 
 One annual USD midpoint per open, unflagged, representative posting.
 """
@@ -9,8 +10,8 @@ import math
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
-from typing import Any, Literal
+from datetime import UTC, date, datetime
+from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
@@ -25,6 +26,16 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from api.queries.filters import as_utc, json_array_has
+from models.salary_stats import (
+    HISTOGRAM_TOP_USD,
+    HISTOGRAM_WIDTH_USD,
+    MIN_GROUP_FOR_QUANTILES,
+    QUANTILES,
+    Bucket,
+    Distribution,
+    next_bucket,
+    percentile_cont,
+)
 from models.schemas import (
     HistogramBucketOut,
     HistoryPointOut,
@@ -32,11 +43,6 @@ from models.schemas import (
 )
 from models.tables import Posting
 from models.taxonomy import Category
-
-MIN_GROUP_FOR_QUANTILES = 5
-HISTOGRAM_WIDTH_USD = 20_000.0
-HISTOGRAM_TOP_USD = 500_000.0  # everything above shares one last bucket
-QUANTILES = (0.10, 0.25, 0.50, 0.75, 0.90)
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,7 +56,7 @@ class SalaryScope:
     include_flagged: bool = False
 
 
-def _salary_conditions(session: Session, scope: SalaryScope) -> list[ColumnElement[bool]]:
+def salary_conditions(session: Session, scope: SalaryScope) -> list[ColumnElement[bool]]:
     conditions: list[ColumnElement[bool]] = [
         Posting.duplicate_of.is_(None),
         Posting.closed_at.is_(None),
@@ -65,20 +71,6 @@ def _salary_conditions(session: Session, scope: SalaryScope) -> list[ColumnEleme
     if scope.since is not None:
         conditions.append(func.coalesce(Posting.posted_at, Posting.first_seen) >= scope.since)
     return conditions
-
-
-def percentile_cont(sorted_values: Sequence[float], fraction: float) -> float:
-    """PostgreSQL's percentile_cont on sorted values: linear interpolation between closest ranks.
-
-    >>> percentile_cont([10.0, 20.0, 30.0, 40.0], 0.5)
-    25.0
-    >>> percentile_cont([10.0, 20.0, 30.0, 40.0], 0.1)
-    13.0
-    """
-    position = fraction * (len(sorted_values) - 1)
-    low = math.floor(position)
-    high = min(low + 1, len(sorted_values) - 1)
-    return sorted_values[low] + (sorted_values[high] - sorted_values[low]) * (position - low)
 
 
 def _histogram(counts: dict[int, int], maximum: float) -> list[HistogramBucketOut]:
@@ -100,23 +92,13 @@ def _histogram(counts: dict[int, int], maximum: float) -> list[HistogramBucketOu
     return buckets
 
 
-@dataclass(slots=True)
-class _Group:
-    count: int = 0
-    excluded: int = 0
-    minimum: float | None = None
-    maximum: float | None = None
-    quantiles: tuple[float, ...] | None = None
-    buckets: dict[int, int] | None = None
-
-
-def salary_stats(session: Session, scope: SalaryScope, categories: Sequence[Category]) -> list[SalaryStatsOut]:
+def live_salary_stats(session: Session, scope: SalaryScope, categories: Sequence[Category]) -> list[SalaryStatsOut]:
     """Per category of `categories` (in that order), by the definition of DESIGN.md section 7."""
-    base = _salary_conditions(session, scope)
+    base = salary_conditions(session, scope)
     included = base if scope.include_flagged else [*base, Posting.salary_flagged.is_(False)]
     value = Posting.annual_usd_mid
     bucket: ColumnElement[Any]
-    groups: dict[str, _Group] = defaultdict(_Group)
+    groups: dict[str, Distribution] = defaultdict(Distribution)
     if not scope.include_flagged:
         excluded = select(Posting.category, func.count()).where(*base, Posting.salary_flagged.is_(True))
         for category, count in session.execute(excluded.group_by(Posting.category)):
@@ -142,65 +124,34 @@ def salary_stats(session: Session, scope: SalaryScope, categories: Sequence[Cate
     histogram = select(Posting.category, bucket, func.count()).where(*included).group_by(Posting.category, bucket)
     for category, index, count in session.execute(histogram):
         if index is not None and math.isfinite(index):
-            buckets = groups[category].buckets
-            if buckets is None:
-                buckets = groups[category].buckets = {}
-            buckets[int(index)] = count
-    return [_stats_out(category.slug, groups.get(category.slug, _Group())) for category in categories]
+            groups[category].bins[int(index)] = count
+    return [stats_out(category.slug, groups.get(category.slug, Distribution())) for category in categories]
 
 
-def _finite(value: float | None) -> float | None:
+def finite(value: float | None) -> float | None:
     return value if value is not None and math.isfinite(value) else None
 
 
-def _stats_out(slug: str, group: _Group) -> SalaryStatsOut:
+def stats_out(slug: str, group: Distribution) -> SalaryStatsOut:
+    """The API's statistic of one group: quantiles, extremes and histogram only for groups large enough."""
     enough = group.count >= MIN_GROUP_FOR_QUANTILES and group.quantiles is not None
     qs: Sequence[float | None] = group.quantiles if enough and group.quantiles else (None,) * len(QUANTILES)
     return SalaryStatsOut(
         category=slug,
         count=group.count,
         excluded_flagged=group.excluded,
-        min=_finite(group.minimum) if enough else None,
-        p10=_finite(qs[0]),
-        p25=_finite(qs[1]),
-        p50=_finite(qs[2]),
-        p75=_finite(qs[3]),
-        p90=_finite(qs[4]),
-        max=_finite(group.maximum) if enough else None,
-        histogram=_histogram(group.buckets or {}, group.maximum or 0.0) if enough else [],
+        min=finite(group.minimum) if enough else None,
+        p10=finite(qs[0]),
+        p25=finite(qs[1]),
+        p50=finite(qs[2]),
+        p75=finite(qs[3]),
+        p90=finite(qs[4]),
+        max=finite(group.maximum) if enough else None,
+        histogram=_histogram(group.bins, group.maximum or 0.0) if enough else [],
     )
 
 
-Bucket = Literal["week", "month"]
-
-
-def bucket_start(moment: datetime | date, bucket: Bucket) -> date:
-    """The first day of the week (Monday) or month holding `moment`.
-
-    >>> bucket_start(date(2026, 11, 29), "week"), bucket_start(date(2026, 11, 29), "month")
-    (datetime.date(2026, 11, 23), datetime.date(2026, 11, 1))
-    """
-    day = moment.date() if isinstance(moment, datetime) else moment
-    if bucket == "week":
-        return day - timedelta(days=day.weekday())
-    return day.replace(day=1)
-
-
-def next_bucket(start: date, bucket: Bucket) -> date:
-    if bucket == "week":
-        return start + timedelta(days=7)
-    return date(start.year + start.month // 12, start.month % 12 + 1, 1)
-
-
-def bucket_starts(since: date, until: date, bucket: Bucket) -> list[date]:
-    starts, current = [], bucket_start(since, bucket)
-    while current <= until:
-        starts.append(current)
-        current = next_bucket(current, bucket)
-    return starts
-
-
-def salary_history(
+def live_salary_history(
     session: Session, category: str, starts: Sequence[date], bucket: Bucket, *, include_flagged: bool = False
 ) -> list[HistoryPointOut]:
     """Quartiles per bucket over the postings open at some time during it (first seen before its end,
@@ -238,7 +189,7 @@ def salary_history(
         if count < MIN_GROUP_FOR_QUANTILES:
             qs = (None, None, None)
         points.append(
-            HistoryPointOut(start=start, count=count, p25=_finite(qs[0]), p50=_finite(qs[1]), p75=_finite(qs[2]))
+            HistoryPointOut(start=start, count=count, p25=finite(qs[0]), p50=finite(qs[1]), p75=finite(qs[2]))
         )
     return points
 

@@ -14,11 +14,13 @@ from api.deps import CacheDep, SessionDep, TaxonomyDep, check_category
 from api.errors import ERROR_RESPONSES, ApiError
 from api.routers._render import NOT_MODIFIED, cached_json
 from models.enums import RemoteMode
-from models.schemas import HistoryPointOut, SalaryStatsOut
+from models.salary_stats import GroupBy
+from models.schemas import HistoryPointOut, SalaryGroupStatsOut, SalaryStatsOut
 
 router = APIRouter(prefix="/api/v1", tags=["salaries"], responses=ERROR_RESPONSES)
 
 _STATS = TypeAdapter(list[SalaryStatsOut])
+_BREAKDOWN = TypeAdapter(list[SalaryGroupStatsOut])
 _HISTORY = TypeAdapter(list[HistoryPointOut])
 MAX_BUCKETS = 520
 DEFAULT_BUCKETS = {"week": 52, "month": 24}
@@ -26,7 +28,7 @@ DEFAULT_BUCKETS = {"week": 52, "month": 24}
 IncludeFlagged = Annotated[bool, Query(description="count flagged salaries too (default: leave them out)")]
 
 
-@router.get("/salaries", response_model=list[SalaryStatsOut], responses=NOT_MODIFIED)
+@router.get("/salaries", response_model=list[SalaryStatsOut | SalaryGroupStatsOut], responses=NOT_MODIFIED)
 def salary_statistics(
     request: Request,
     session: SessionDep,
@@ -37,6 +39,9 @@ def salary_statistics(
     country: Annotated[str | None, Query(pattern=r"^[A-Za-z]{2}$", description="ISO 3166-1 alpha-2")] = None,
     since: Annotated[AwareDatetime | date | None, Query(description="posted on or after")] = None,
     include_flagged: IncludeFlagged = False,
+    group_by: Annotated[
+        GroupBy | None, Query(description="one statistic per seniority, country or remote mode within each category")
+    ] = None,
 ) -> Response:
     """Annual USD salary statistics per category over open postings; quantiles only for 5 or more."""
     check_category(category, taxonomy)
@@ -48,6 +53,15 @@ def salary_statistics(
         include_flagged=include_flagged,
     )
     categories = [c for c in taxonomy if category is None or c.slug == category]
+    if group_by is not None:
+        return cached_json(
+            request,
+            session,
+            cache,
+            _BREAKDOWN,
+            lambda db: queries.salary_breakdown(db, scope, categories, group_by),
+            stale_while_refreshing=True,
+        )
     return cached_json(
         request,
         session,

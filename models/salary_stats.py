@@ -1,0 +1,201 @@
+"""The salary statistic of DESIGN.md section 7 as pure functions: quantiles, histogram bins, time buckets,
+and the cube of groups (category x seniority x country x remote) that summaries keep and the API serves.
+
+Shared by the writer of the summaries (scraper.storage.summaries) and the API; no I/O here.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from typing import Literal, NamedTuple
+
+from sortedcontainers import SortedList  # type: ignore[import-untyped]
+
+# Fewer postings than this get a count but no quantiles: a statistic of two or three salaries says
+# little and comes close to publishing individual offers.
+MIN_GROUP_FOR_QUANTILES = 5
+HISTOGRAM_WIDTH_USD = 20_000.0
+HISTOGRAM_TOP_USD = 500_000.0  # everything above shares one last bucket
+QUANTILES = (0.10, 0.25, 0.50, 0.75, 0.90)
+QUARTILES = (0.25, 0.50, 0.75)
+
+# Group keys: ALL is "every value" (a roll-up), NONE is "the posting does not say" (null in the API).
+ALL = "*"
+NONE = ""
+
+Bucket = Literal["week", "month"]
+GroupBy = Literal["seniority", "country", "remote"]
+
+
+def percentile_cont(sorted_values: Sequence[float], fraction: float) -> float:
+    """PostgreSQL's percentile_cont on sorted values: linear interpolation between closest ranks.
+
+    >>> percentile_cont([10.0, 20.0, 30.0, 40.0], 0.5)
+    25.0
+    >>> percentile_cont([10.0, 20.0, 30.0, 40.0], 0.1)
+    13.0
+    """
+    position = fraction * (len(sorted_values) - 1)
+    low = math.floor(position)
+    high = min(low + 1, len(sorted_values) - 1)
+    return sorted_values[low] + (sorted_values[high] - sorted_values[low]) * (position - low)
+
+
+def histogram_index(value: float) -> int | None:
+    """The HISTOGRAM_WIDTH_USD bin of an annual USD value (None for a value no bin holds).
+
+    >>> histogram_index(59_999.0), histogram_index(60_000.0), histogram_index(float("inf"))
+    (2, 3, None)
+    """
+    if not math.isfinite(value):
+        return None
+    return math.floor(value / HISTOGRAM_WIDTH_USD)
+
+
+@dataclass(slots=True)
+class Distribution:
+    """What a statistic says about one group: count, extremes, QUANTILES and histogram bin counts."""
+
+    count: int = 0
+    excluded: int = 0
+    minimum: float | None = None
+    maximum: float | None = None
+    quantiles: tuple[float, ...] | None = None
+    bins: dict[int, int] = field(default_factory=dict)
+
+
+def describe(sorted_values: Sequence[float], excluded: int = 0) -> Distribution:
+    """The distribution of `sorted_values` (ascending), `excluded` flagged ones left out beside it."""
+    if not sorted_values:
+        return Distribution(excluded=excluded)
+    bins: dict[int, int] = defaultdict(int)
+    for value in sorted_values:
+        index = histogram_index(value)
+        if index is not None:
+            bins[index] += 1
+    return Distribution(
+        count=len(sorted_values),
+        excluded=excluded,
+        minimum=sorted_values[0],
+        maximum=sorted_values[-1],
+        quantiles=tuple(percentile_cont(sorted_values, q) for q in QUANTILES),
+        bins=dict(bins),
+    )
+
+
+class SalaryRow(NamedTuple):
+    """One representative posting with a salary, as the summaries read it."""
+
+    seniority: str | None
+    remote: str | None
+    countries: Sequence[str] | None
+    salary_flagged: bool
+    value: float
+    first_seen: datetime
+    closed_at: datetime | None
+
+
+class CellKey(NamedTuple):
+    seniority: str
+    country: str
+    remote: str
+    include_flagged: bool
+
+
+def salary_cube(rows: Iterable[SalaryRow]) -> dict[CellKey, Distribution]:
+    """Every group of one category's open postings: each of seniority, country and remote either one value
+    (NONE when unknown) or ALL, with and without flagged salaries.
+
+    A posting naming several countries counts once in each, and once in the ALL country group.
+    """
+    values: dict[tuple[str, str, str], list[float]] = defaultdict(list)
+    flagged: dict[tuple[str, str, str], list[float]] = defaultdict(list)
+    for row in rows:
+        if row.closed_at is not None:
+            continue
+        seniorities = (row.seniority or NONE, ALL)
+        remotes = (row.remote or NONE, ALL)
+        countries = (*(dict.fromkeys(c.upper() for c in row.countries) if row.countries else (NONE,)), ALL)
+        target = flagged if row.salary_flagged else values
+        for seniority in seniorities:
+            for country in countries:
+                for remote in remotes:
+                    target[(seniority, country, remote)].append(row.value)
+    cube: dict[CellKey, Distribution] = {}
+    for key in values.keys() | flagged.keys():
+        clean = sorted(values.get(key, ()))
+        bad = flagged.get(key, [])
+        cube[CellKey(*key, False)] = describe(clean, excluded=len(bad))
+        cube[CellKey(*key, True)] = describe(sorted(clean + bad))
+    return cube
+
+
+def bucket_start(moment: datetime | date, bucket: Bucket) -> date:
+    """The first day of the week (Monday) or month holding `moment`.
+
+    >>> bucket_start(date(2026, 11, 29), "week"), bucket_start(date(2026, 11, 29), "month")
+    (datetime.date(2026, 11, 23), datetime.date(2026, 11, 1))
+    """
+    day = moment.date() if isinstance(moment, datetime) else moment
+    if bucket == "week":
+        return day - timedelta(days=day.weekday())
+    return day.replace(day=1)
+
+
+def next_bucket(start: date, bucket: Bucket) -> date:
+    if bucket == "week":
+        return start + timedelta(days=7)
+    return date(start.year + start.month // 12, start.month % 12 + 1, 1)
+
+
+def bucket_starts(since: date, until: date, bucket: Bucket) -> list[date]:
+    starts, current = [], bucket_start(since, bucket)
+    while current <= until:
+        starts.append(current)
+        current = next_bucket(current, bucket)
+    return starts
+
+
+def utc_midnight(day: date) -> datetime:
+    return datetime(day.year, day.month, day.day, tzinfo=UTC)
+
+
+class HistoryPoint(NamedTuple):
+    """One bucket: how many salaried postings were open during it, and their quartiles."""
+
+    start: date
+    postings: int
+    quartiles: tuple[float, float, float] | None
+
+
+def salary_history_points(rows: Sequence[SalaryRow], starts: Sequence[date], bucket: Bucket) -> list[HistoryPoint]:
+    """Quartiles per bucket over the rows open at some time during it (first seen before its end, not closed
+    before its start), in one sweep over the buckets in order; every row is counted as given (filter first).
+    """
+    arriving = sorted(rows, key=lambda row: row.first_seen)
+    leaving: list[tuple[datetime, int, float]] = []
+    open_values: SortedList = SortedList()
+    points, next_row = [], 0
+    for start in starts:
+        lo, hi = utc_midnight(start), utc_midnight(next_bucket(start, bucket))
+        while next_row < len(arriving) and arriving[next_row].first_seen < hi:
+            row = arriving[next_row]
+            if row.closed_at is None or row.closed_at >= lo:
+                open_values.add(row.value)
+                if row.closed_at is not None:
+                    heapq.heappush(leaving, (row.closed_at, next_row, row.value))
+            next_row += 1
+        while leaving and leaving[0][0] < lo:
+            open_values.remove(heapq.heappop(leaving)[2])
+        count = len(open_values)
+        quartiles = None
+        if count:
+            low, mid, high = (percentile_cont(open_values, q) for q in QUARTILES)
+            quartiles = (low, mid, high)
+        points.append(HistoryPoint(start, count, quartiles))
+    return points
