@@ -60,6 +60,8 @@ class ResponseCache:
         # The previous version's entries, kept for the keys that may be served stale while refreshed.
         self._stale: dict[str, _Entry] = {}
         self._refreshing: dict[str, Future[None]] = {}
+        # Renders under way, by (key, token): a miss that finds one waits for it instead of rendering again.
+        self._inflight: dict[tuple[str, str], Future[bytes]] = {}
         self._executor: ThreadPoolExecutor | None = None
         self._version: DataVersion | None = None
         self._version_read_at = 0.0
@@ -75,6 +77,35 @@ class ResponseCache:
                     self._entries.clear()
                 self._version, self._version_read_at = current, now
         return current
+
+    def known_version(self) -> DataVersion | None:
+        """The version read less than `version_ttl_seconds` ago, or None when it must be read again."""
+        current = self._version
+        if current is None or time.monotonic() - self._version_read_at >= self.version_ttl_seconds:
+            return None
+        return current
+
+    def render_once(self, key: str, token: str, render: Callable[[], bytes]) -> bytes:
+        """`render()` stored under `key`, rendered by one caller at a time: concurrent misses of the same key
+        and version wait for that render and share its body (or its exception), never start their own."""
+        with self._lock:
+            pending = self._inflight.get((key, token))
+            if pending is None:
+                mine: Future[bytes] = Future()
+                self._inflight[(key, token)] = mine
+        if pending is not None:
+            return pending.result()
+        try:
+            body = render()
+        except BaseException as exc:
+            mine.set_exception(exc)
+            raise
+        else:
+            mine.set_result(body)
+            return body
+        finally:
+            with self._lock:
+                self._inflight.pop((key, token), None)
 
     def get(self, key: str, token: str) -> bytes | None:
         with self._lock:
@@ -178,14 +209,14 @@ def cached_response(
         previous = cache.stale(key)
         if previous is not None and previous.modified is not None:
             cache.refresh(key, version, background)
-            return _respond(request, previous.body, previous.token, key, previous.modified, media_type)
+            return respond(request, previous.body, previous.token, key, previous.modified, media_type)
     if body is None:
-        body = render(version)
+        body = cache.render_once(key, version.token, lambda: render(version))
         cache.put(key, version.token, body, version.modified)
-    return _respond(request, body, version.token, key, version.modified, media_type)
+    return respond(request, body, version.token, key, version.modified, media_type)
 
 
-def _respond(request: Request, body: bytes, token: str, key: str, modified: datetime, media_type: str) -> Response:
+def respond(request: Request, body: bytes, token: str, key: str, modified: datetime, media_type: str) -> Response:
     etag = _etag(token, key)
     headers = {
         "ETag": etag,

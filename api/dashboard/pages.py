@@ -265,6 +265,9 @@ def parse_filter_form(params: Mapping[str, str], category: str) -> tuple[JobFilt
     return form, filters
 
 
+BREAKDOWN_COUNTRIES = 10
+
+
 def category_page(session: Session, taxonomy: Sequence[Category], category: Category, params: Mapping[str, str]) -> str:
     form, filters = parse_filter_form(params, category.slug)
     page = queries.list_postings(session, filters)
@@ -273,6 +276,10 @@ def category_page(session: Session, taxonomy: Sequence[Category], category: Cate
     starts = queries.bucket_starts(today - timedelta(weeks=HISTORY_WEEKS), today, "week")
     history = charts.trim_history(queries.salary_history(session, category.slug, starts, "week"))
     open_jobs = queries.open_jobs_by_category(session).get(category.slug, 0)
+    scope = queries.SalaryScope(category=category.slug)
+    by_seniority = queries.salary_breakdown(session, scope, [category], "seniority")
+    # the countries with the most salaries; a long tail of one-posting countries says little
+    by_country = sorted(queries.salary_breakdown(session, scope, [category], "country"), key=lambda s: -s.count)
     next_link = form.query(cursor=page.next_cursor) if page.next_cursor else None
     return render(
         "category.html",
@@ -290,6 +297,7 @@ def category_page(session: Session, taxonomy: Sequence[Category], category: Cate
         histogram=charts.salary_histogram(stats.histogram),
         history=charts.salary_history_chart(history),
         history_weeks=len(history),
+        breakdowns=[("Seniority", by_seniority), ("Country", by_country[:BREAKDOWN_COUNTRIES])],
         min_group=queries.MIN_GROUP_FOR_QUANTILES,
         feeds=[
             (kind, f"/feeds/{category.slug}.{ext}")

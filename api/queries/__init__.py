@@ -16,7 +16,7 @@ from api.queries.dashboard import (
     source_health,
 )
 from api.queries.filters import as_utc, json_array_has, posting_conditions
-from api.queries.postings import get_posting, list_postings, postings_with_descriptions
+from api.queries.postings import get_posting, list_postings, posting_page_json, postings_with_descriptions
 from api.queries.salaries import SalaryScope, live_salary_history, live_salary_stats
 from api.queries.sources import (
     RunRequest,
@@ -75,6 +75,7 @@ __all__ = [
     "posting_conditions",
     "posting_history",
     "posting_listings",
+    "posting_page_json",
     "posting_payload",
     "postings_with_descriptions",
     "request_run",

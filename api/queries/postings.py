@@ -9,6 +9,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
 
+import orjson
 from sqlalchemy import (
     ColumnElement,
     Integer,
@@ -81,15 +82,15 @@ def _newest_first(query: Select[Any], cursor: str | None) -> Select[Any]:
     return query.order_by(Posting.first_seen.desc(), Posting.id.desc())
 
 
-def list_postings(
+def page_records(
     session: Session,
     filters: PostingFilters,
     *,
     flagged_only: bool = False,
     flag_code: str | None = None,
     salary_flagged_only: bool = False,
-) -> PostingPage:
-    """A page of jobs newest first (keyset: stable while new postings arrive). InvalidCursor on a bad cursor."""
+) -> tuple[list[dict[str, Any]], str | None]:
+    """A keyset page as posting records (`_record_fields`) and the cursor of the next page, if any."""
     conditions = posting_conditions(session, filters)
     if flagged_only:
         conditions.append(Posting.flagged.is_(True))
@@ -102,9 +103,36 @@ def list_postings(
     more = len(rows) > filters.limit
     rows = rows[: filters.limit]
     sources = _sources_of(session, rows)
-    items = [PostingOut.model_validate(_record_fields(row, sources[row.id])) for row in rows]
     next_cursor = encode_cursor(rows[-1].first_seen, rows[-1].id) if more and rows else None
-    return PostingPage(items=items, next_cursor=next_cursor)
+    return [_record_fields(row, sources[row.id]) for row in rows], next_cursor
+
+
+def list_postings(
+    session: Session,
+    filters: PostingFilters,
+    *,
+    flagged_only: bool = False,
+    flag_code: str | None = None,
+    salary_flagged_only: bool = False,
+) -> PostingPage:
+    """A page of jobs newest first (keyset: stable while new postings arrive). InvalidCursor on a bad cursor."""
+    items, next_cursor = page_records(
+        session, filters, flagged_only=flagged_only, flag_code=flag_code, salary_flagged_only=salary_flagged_only
+    )
+    return PostingPage(items=[PostingOut.model_validate(item) for item in items], next_cursor=next_cursor)
+
+
+def posting_page_json(
+    session: Session, filters: PostingFilters, *, flagged_only: bool = False, flag_code: str | None = None
+) -> bytes:
+    """`list_postings` as the JSON bytes the API serves, straight from the rows (no model per posting)."""
+    items, next_cursor = page_records(session, filters, flagged_only=flagged_only, flag_code=flag_code)
+    ordered = [{key: item[key] for key in _RECORD_KEYS} for item in items]
+    return orjson.dumps({"items": ordered, "next_cursor": next_cursor}, option=orjson.OPT_UTC_Z)
+
+
+# The schema's key order, so that the bytes are those its serializer would write.
+_RECORD_KEYS = tuple(PostingOut.model_fields)
 
 
 def _flag_code(session: Session, code: str) -> ColumnElement[bool]:

@@ -1,4 +1,8 @@
-"""Shared route plumbing: the cache key of a request and cached JSON responses of pydantic values."""
+"""Shared route plumbing: the cache key of a request and cached responses, from sync or async endpoints.
+
+An async endpoint answers a cache hit on the event loop with no thread hop and no session; a miss is one
+hop that opens a session, reads the data version and renders once per key (concurrent misses share it).
+"""
 
 from __future__ import annotations
 
@@ -9,10 +13,11 @@ from urllib.parse import urlencode
 from fastapi import Request
 from pydantic import TypeAdapter
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
 from api import queries
-from api.cache import DataVersion, ResponseCache, cached_response
+from api.cache import DataVersion, ResponseCache, cached_response, respond
 
 T = TypeVar("T")
 
@@ -57,4 +62,58 @@ def cached_json(
         render,
         "application/json",
         background=render_apart if stale_while_refreshing else None,
+    )
+
+
+Render = Callable[[Session, DataVersion], bytes]
+
+
+async def cached_bytes(
+    request: Request,
+    key: str,
+    render: Render,
+    media_type: str = "application/json",
+    *,
+    stale_while_refreshing: bool = False,
+) -> Response:
+    """The body `render(session, version)` for the current data version, cached under `key`, with 304s."""
+    cache: ResponseCache = request.app.state.cache
+    version = cache.known_version()
+    if version is not None:
+        body = cache.get(key, version.token)
+        if body is not None:
+            return respond(request, body, version.token, key, version.modified, media_type)
+    return await run_in_threadpool(_through_session, request, cache, key, render, media_type, stale_while_refreshing)
+
+
+def _through_session(
+    request: Request, cache: ResponseCache, key: str, render: Render, media_type: str, stale_while_refreshing: bool
+) -> Response:
+    sessions = request.app.state.session_factory
+
+    def render_apart(version: DataVersion) -> bytes:
+        with sessions() as own:
+            return render(own, version)
+
+    with sessions() as session:
+        return cached_response(
+            request,
+            cache,
+            key,
+            lambda: queries.data_version(session),
+            lambda version: render(session, version),
+            media_type,
+            background=render_apart if stale_while_refreshing else None,
+        )
+
+
+async def cached_model(
+    request: Request, adapter: TypeAdapter[T], compute: Callable[[Session], T], *, stale_while_refreshing: bool = False
+) -> Response:
+    """`cached_bytes` of a value serialized through its declared schema."""
+    return await cached_bytes(
+        request,
+        cache_key(request),
+        lambda session, _version: adapter.dump_json(compute(session)),
+        stale_while_refreshing=stale_while_refreshing,
     )

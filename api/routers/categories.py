@@ -9,9 +9,9 @@ from pydantic import TypeAdapter
 from starlette.responses import Response
 
 from api import queries
-from api.deps import CacheDep, FiltersDep, SessionDep, TaxonomyDep, check_category
+from api.deps import FiltersDep, TaxonomyDep, check_category
 from api.errors import ERROR_RESPONSES
-from api.routers._render import NOT_MODIFIED, cached_json
+from api.routers._render import NOT_MODIFIED, cached_model
 from api.routers.jobs import posting_page
 from models.schemas import CategoryOut, PostingPage
 
@@ -23,22 +23,15 @@ SlugPath = Annotated[str, Path(max_length=60, description="a category slug")]
 
 
 @router.get("/categories", response_model=list[CategoryOut], responses=NOT_MODIFIED)
-def list_categories(request: Request, session: SessionDep, cache: CacheDep, taxonomy: TaxonomyDep) -> Response:
+async def list_categories(request: Request, taxonomy: TaxonomyDep) -> Response:
     """Every category of the taxonomy, empty ones too, with open jobs and the median salary."""
-    return cached_json(
-        request,
-        session,
-        cache,
-        _CATEGORIES,
-        lambda db: queries.list_categories(db, taxonomy),
-        stale_while_refreshing=True,
+    return await cached_model(
+        request, _CATEGORIES, lambda db: queries.list_categories(db, taxonomy), stale_while_refreshing=True
     )
 
 
 @router.get("/categories/{slug}/jobs", response_model=PostingPage, responses=NOT_MODIFIED)
-def list_category_jobs(
-    request: Request, slug: SlugPath, filters: FiltersDep, session: SessionDep, cache: CacheDep, taxonomy: TaxonomyDep
-) -> Response:
+async def list_category_jobs(request: Request, slug: SlugPath, filters: FiltersDep, taxonomy: TaxonomyDep) -> Response:
     """As /api/v1/jobs?category=slug; an unknown slug is a 404 naming the valid ones."""
     check_category(slug, taxonomy, status=404)
-    return posting_page(request, session, cache, filters.model_copy(update={"category": slug}))
+    return await posting_page(request, filters.model_copy(update={"category": slug}))

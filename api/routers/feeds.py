@@ -10,11 +10,11 @@ from sqlalchemy.orm import Session
 from starlette.responses import Response
 
 from api import queries
-from api.cache import DataVersion, ResponseCache, cached_response
-from api.deps import CacheDep, FeedDep, SessionDep, TaxonomyDep, check_category
+from api.cache import DataVersion
+from api.deps import FeedDep, TaxonomyDep, check_category
 from api.errors import ERROR_RESPONSES
 from api.feeds import FeedEntry, FeedMeta, render_atom, render_json_feed, render_rss
-from api.routers._render import NOT_MODIFIED, cache_key
+from api.routers._render import NOT_MODIFIED, cache_key, cached_bytes
 from models.schemas import PostingFilters
 from models.taxonomy import Category
 
@@ -30,12 +30,10 @@ def _responses(media_type: str) -> dict[int | str, dict[str, Any]]:
     return {200: {"content": {media_type: {}}, "description": "The feed"}, **NOT_MODIFIED}
 
 
-def _feed(
+async def _feed(
     request: Request,
     slug: str,
     filters: PostingFilters,
-    session: Session,
-    cache: ResponseCache,
     taxonomy: tuple[Category, ...],
     render: Renderer,
     media_type: str,
@@ -48,7 +46,7 @@ def _feed(
         check_category(scoped.category, taxonomy)
     base = str(request.base_url)
 
-    def build(version: DataVersion) -> bytes:
+    def build(session: Session, version: DataVersion) -> bytes:
         rows = queries.postings_with_descriptions(session, scoped)
         label = names.get(scoped.category or "", "All") if scoped.category else "All"
         meta = FeedMeta(
@@ -61,29 +59,22 @@ def _feed(
         entries = [FeedEntry(p, description, f"{base}api/v1/jobs/{p.id}") for p, description in rows]
         return render(meta, entries)
 
-    key = cache_key(request, with_host=True)
-    return cached_response(request, cache, key, lambda: queries.data_version(session), build, media_type)
+    return await cached_bytes(request, cache_key(request, with_host=True), build, media_type)
 
 
 @router.get("/{slug}.rss", response_class=Response, responses=_responses(RSS))
-def rss_feed(
-    request: Request, slug: SlugPath, filters: FeedDep, session: SessionDep, cache: CacheDep, taxonomy: TaxonomyDep
-) -> Response:
+async def rss_feed(request: Request, slug: SlugPath, filters: FeedDep, taxonomy: TaxonomyDep) -> Response:
     """RSS 2.0 of the newest jobs of a category."""
-    return _feed(request, slug, filters, session, cache, taxonomy, render_rss, RSS)
+    return await _feed(request, slug, filters, taxonomy, render_rss, RSS)
 
 
 @router.get("/{slug}.atom", response_class=Response, responses=_responses(ATOM))
-def atom_feed(
-    request: Request, slug: SlugPath, filters: FeedDep, session: SessionDep, cache: CacheDep, taxonomy: TaxonomyDep
-) -> Response:
+async def atom_feed(request: Request, slug: SlugPath, filters: FeedDep, taxonomy: TaxonomyDep) -> Response:
     """Atom 1.0 of the newest jobs of a category."""
-    return _feed(request, slug, filters, session, cache, taxonomy, render_atom, ATOM)
+    return await _feed(request, slug, filters, taxonomy, render_atom, ATOM)
 
 
 @router.get("/{slug}.json", response_class=Response, responses=_responses(JSON_FEED))
-def json_feed(
-    request: Request, slug: SlugPath, filters: FeedDep, session: SessionDep, cache: CacheDep, taxonomy: TaxonomyDep
-) -> Response:
+async def json_feed(request: Request, slug: SlugPath, filters: FeedDep, taxonomy: TaxonomyDep) -> Response:
     """JSON Feed 1.1 of the newest jobs of a category, the posting record under `_jobfeed`."""
-    return _feed(request, slug, filters, session, cache, taxonomy, render_json_feed, JSON_FEED)
+    return await _feed(request, slug, filters, taxonomy, render_json_feed, JSON_FEED)

@@ -10,11 +10,10 @@ from sqlalchemy.orm import Session
 from starlette.responses import Response
 
 from api import queries
-from api.cache import ResponseCache
 from api.cursor import InvalidCursor, decode_cursor
-from api.deps import CacheDep, FiltersDep, SessionDep, TaxonomyDep, check_category
+from api.deps import FiltersDep, TaxonomyDep, check_category
 from api.errors import ERROR_RESPONSES, ApiError
-from api.routers._render import NOT_MODIFIED, cached_json
+from api.routers._render import NOT_MODIFIED, cache_key, cached_bytes, cached_model
 from models.schemas import ErrorDetailOut, OutlierFilters, PostingDetailOut, PostingFilters, PostingPage
 from models.text import sanitize_html
 
@@ -34,35 +33,28 @@ def check_cursor(cursor: str | None) -> None:
         raise ApiError(422, str(exc), details=[ErrorDetailOut(location="query.cursor", message=str(exc))]) from exc
 
 
-def posting_page(request: Request, session: Session, cache: ResponseCache, filters: PostingFilters) -> Response:
-    """A cached page of postings; shared by the job lists and outliers."""
+async def posting_page(request: Request, filters: PostingFilters) -> Response:
+    """A cached page of postings, serialized straight from the rows; shared by the job lists and outliers."""
     check_cursor(filters.cursor)
+    key = cache_key(request)
     if isinstance(filters, OutlierFilters):
-        return cached_json(
-            request,
-            session,
-            cache,
-            _PAGE,
-            lambda db: queries.list_postings(db, filters, flagged_only=True, flag_code=filters.code),
+        code = filters.code
+        return await cached_bytes(
+            request, key, lambda db, _v: queries.posting_page_json(db, filters, flagged_only=True, flag_code=code)
         )
-    return cached_json(request, session, cache, _PAGE, lambda db: queries.list_postings(db, filters))
+    return await cached_bytes(request, key, lambda db, _v: queries.posting_page_json(db, filters))
 
 
 @router.get("/jobs", response_model=PostingPage, responses=NOT_MODIFIED)
-def list_jobs(
-    request: Request, filters: FiltersDep, session: SessionDep, cache: CacheDep, taxonomy: TaxonomyDep
-) -> Response:
+async def list_jobs(request: Request, filters: FiltersDep, taxonomy: TaxonomyDep) -> Response:
     """Jobs newest first, one row per job across sources; open ones unless include_closed=true."""
     check_category(filters.category, taxonomy)
-    return posting_page(request, session, cache, filters)
+    return await posting_page(request, filters)
 
 
 @router.get("/jobs/{posting_id}", response_model=PostingDetailOut, responses=NOT_MODIFIED)
-def get_job(
-    request: Request,
-    posting_id: Annotated[int, Path(ge=1, le=MAX_ID, description="the posting's id")],
-    session: SessionDep,
-    cache: CacheDep,
+async def get_job(
+    request: Request, posting_id: Annotated[int, Path(ge=1, le=MAX_ID, description="the posting's id")]
 ) -> Response:
     """One posting with its description, sanitized."""
 
@@ -73,4 +65,4 @@ def get_job(
         detail, description = found
         return detail.model_copy(update={"description_html": sanitize_html(description)})
 
-    return cached_json(request, session, cache, _DETAIL, compute)
+    return await cached_model(request, _DETAIL, compute)

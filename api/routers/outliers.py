@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
-from api.deps import CacheDep, OutlierFiltersDep, SessionDep, TaxonomyDep, check_category
+from api.deps import OutlierFiltersDep, TaxonomyDep, check_category
 from api.errors import ERROR_RESPONSES, ApiError
 from api.routers._render import NOT_MODIFIED
 from api.routers.jobs import posting_page
@@ -16,9 +16,7 @@ router = APIRouter(prefix="/api/v1", tags=["outliers"], responses=ERROR_RESPONSE
 
 
 @router.get("/outliers", response_model=PostingPage, responses=NOT_MODIFIED)
-def list_outliers(
-    request: Request, filters: OutlierFiltersDep, session: SessionDep, cache: CacheDep, taxonomy: TaxonomyDep
-) -> Response:
+async def list_outliers(request: Request, filters: OutlierFiltersDep, taxonomy: TaxonomyDep) -> Response:
     """Flagged postings newest first, with their flags; `code` keeps one kind of finding (422 for an unknown one)."""
     check_category(filters.category, taxonomy)
     if filters.code is not None and filters.code not in FLAG_CODES:
@@ -26,4 +24,4 @@ def list_outliers(
         raise ApiError(
             422, f"Unknown flag code {filters.code[:60]!r}. Use one of: {', '.join(valid)}.", valid_values=valid
         )
-    return posting_page(request, session, cache, filters)
+    return await posting_page(request, filters)

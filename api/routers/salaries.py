@@ -2,20 +2,24 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Depends, Path, Query, Request
 from pydantic import AwareDatetime, TypeAdapter
+from sqlalchemy.orm import Session
 from starlette.responses import Response
 
 from api import queries
-from api.deps import CacheDep, SessionDep, TaxonomyDep, check_category
+from api.deps import TaxonomyDep, check_category
 from api.errors import ERROR_RESPONSES, ApiError
-from api.routers._render import NOT_MODIFIED, cached_json
+from api.queries.exports import salaries_csv
+from api.routers._render import NOT_MODIFIED, cache_key, cached_bytes, cached_model
 from models.enums import RemoteMode
 from models.salary_stats import GroupBy
 from models.schemas import HistoryPointOut, SalaryGroupStatsOut, SalaryStatsOut
+from models.taxonomy import Category
 
 router = APIRouter(prefix="/api/v1", tags=["salaries"], responses=ERROR_RESPONSES)
 
@@ -28,11 +32,19 @@ DEFAULT_BUCKETS = {"week": 52, "month": 24}
 IncludeFlagged = Annotated[bool, Query(description="count flagged salaries too (default: leave them out)")]
 
 
-@router.get("/salaries", response_model=list[SalaryStatsOut | SalaryGroupStatsOut], responses=NOT_MODIFIED)
-def salary_statistics(
-    request: Request,
-    session: SessionDep,
-    cache: CacheDep,
+@dataclass(frozen=True, slots=True)
+class SalaryQuery:
+    scope: queries.SalaryScope
+    categories: list[Category]
+    group_by: GroupBy | None
+
+    def compute(self, session: Session) -> list[SalaryStatsOut] | list[SalaryGroupStatsOut]:
+        if self.group_by is not None:
+            return queries.salary_breakdown(session, self.scope, self.categories, self.group_by)
+        return queries.salary_stats(session, self.scope, self.categories)
+
+
+async def salary_query(
     taxonomy: TaxonomyDep,
     category: Annotated[str | None, Query(max_length=60, description="one category slug")] = None,
     remote: RemoteMode | None = None,
@@ -42,8 +54,8 @@ def salary_statistics(
     group_by: Annotated[
         GroupBy | None, Query(description="one statistic per seniority, country or remote mode within each category")
     ] = None,
-) -> Response:
-    """Annual USD salary statistics per category over open postings; quantiles only for 5 or more."""
+) -> SalaryQuery:
+    """The parameters of /salaries and /salaries.csv."""
     check_category(category, taxonomy)
     scope = queries.SalaryScope(
         category=category,
@@ -52,32 +64,46 @@ def salary_statistics(
         since=queries.as_utc(since) if since is not None else None,
         include_flagged=include_flagged,
     )
-    categories = [c for c in taxonomy if category is None or c.slug == category]
+    return SalaryQuery(scope, [c for c in taxonomy if category is None or c.slug == category], group_by)
+
+
+SalaryQueryDep = Annotated[SalaryQuery, Depends(salary_query)]
+
+
+@router.get("/salaries", response_model=list[SalaryStatsOut | SalaryGroupStatsOut], responses=NOT_MODIFIED)
+async def salary_statistics(request: Request, query: SalaryQueryDep) -> Response:
+    """Annual USD salary statistics per category over open postings; quantiles only for 5 or more."""
+    group_by = query.group_by
     if group_by is not None:
-        return cached_json(
+        return await cached_model(
             request,
-            session,
-            cache,
             _BREAKDOWN,
-            lambda db: queries.salary_breakdown(db, scope, categories, group_by),
+            lambda db: queries.salary_breakdown(db, query.scope, query.categories, group_by),
             stale_while_refreshing=True,
         )
-    return cached_json(
-        request,
-        session,
-        cache,
-        _STATS,
-        lambda db: queries.salary_stats(db, scope, categories),
-        stale_while_refreshing=True,
+    return await cached_model(
+        request, _STATS, lambda db: queries.salary_stats(db, query.scope, query.categories), stale_while_refreshing=True
     )
 
 
+@router.get("/salaries.csv", response_class=Response, responses={200: {"content": {"text/csv": {}}}, **NOT_MODIFIED})
+async def salary_statistics_csv(request: Request, query: SalaryQueryDep) -> Response:
+    """The same statistics as /salaries (and its filters and group_by) as CSV, one row per statistic."""
+    response = await cached_bytes(
+        request,
+        cache_key(request),
+        lambda db, _v: salaries_csv(query.compute(db)),
+        "text/csv; charset=utf-8",
+        stale_while_refreshing=True,
+    )
+    response.headers["Content-Disposition"] = 'attachment; filename="salaries.csv"'
+    return response
+
+
 @router.get("/salaries/{slug}/history", response_model=list[HistoryPointOut], responses=NOT_MODIFIED)
-def salary_history(
+async def salary_history(
     request: Request,
     slug: Annotated[str, Path(max_length=60, description="a category slug")],
-    session: SessionDep,
-    cache: CacheDep,
     taxonomy: TaxonomyDep,
     bucket: Literal["week", "month"] = "week",
     since: Annotated[
@@ -94,10 +120,8 @@ def salary_history(
     if (today - first).days // per_bucket > MAX_BUCKETS:
         raise ApiError(422, f"since={first.isoformat()} asks for more than {MAX_BUCKETS} {bucket}s: pick a later day.")
     starts = queries.bucket_starts(first, today, bucket)
-    return cached_json(
+    return await cached_model(
         request,
-        session,
-        cache,
         _HISTORY,
         lambda db: queries.salary_history(db, slug, starts, bucket, include_flagged=include_flagged),
         stale_while_refreshing=True,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from fastapi.testclient import TestClient
+from lxml import html
 from sqlalchemy import Engine
 
 from scraper.storage.summaries import refresh_summaries
@@ -87,3 +88,16 @@ def test_an_unknown_group_is_a_422_naming_the_valid_ones(client: TestClient) -> 
     response = client.get("/api/v1/salaries?group_by=company")
     assert response.status_code == 422
     assert "seniority" in response.text
+
+
+def test_category_page_tables_by_seniority_and_country(db: Engine, client: TestClient) -> None:
+    seed(db)
+    refresh_summaries(db)
+    tree = html.fromstring(client.get("/categories/data-engineer").text)
+    tables = tree.xpath("//table[contains(@class, 'breakdown')]")
+    assert len(tables) == 2
+    rows = [[cell.text_content().strip() for cell in row.xpath("th|td")] for row in tables[0].xpath(".//tbody/tr")]
+    assert rows[1] == ["Senior", "5", "$110k", "$120k", "$130k"]
+    assert [row[0] for row in rows] == ["Junior", "Senior", "Not stated"]
+    countries = [row.xpath("th")[0].text_content() for row in tables[1].xpath(".//tbody/tr")]
+    assert countries == ["DE", "US", "Not stated"]  # most salaries first
