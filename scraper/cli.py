@@ -26,6 +26,8 @@ from models.db import create_db_engine
 from models.records import NormalizedPosting
 from models.settings import Settings
 from scraper.commands import fetch as fetch_command
+from scraper.commands.export import add_arguments as add_export_arguments
+from scraper.commands.export import cmd_export
 from scraper.commands.sources import register as register_sources_commands
 from scraper.config import SourceConfig
 from scraper.errors import ScraperError, SourceConfigError
@@ -470,6 +472,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     fetch = add("fetch", cmd_fetch, "fetch one URL politely; print the body or record it as a test fixture")
     fetch_command.add_arguments(fetch)
+    export = add("export", cmd_export, "write every posting matching the filters to stdout as NDJSON or CSV")
+    add_export_arguments(export)
 
     rates = commands.add_parser("rates", help="currency rate table", description="currency rate table")
     rates_commands = rates.add_subparsers(dest="rates_command", metavar="COMMAND", required=True)
