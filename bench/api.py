@@ -1,44 +1,48 @@
-"""API benchmark: N synthetic postings COPYed into a scratch PostgreSQL database, the API under uvicorn (one
-worker) on 127.0.0.1, and requests/s with p50/p99 latency for job lists, a deep cursor page, salary statistics
-and a feed, each beside a static JSON endpoint of the same size served by the same app in the same run.
+"""API benchmark at scale: N postings stored through the pipeline's storage path (upsert_postings, whose new
+rows take the PostgreSQL COPY path) and summaries, the API under uvicorn (one worker), and an asyncio client
+in a process of its own measuring distinct URLs (cursor pages walked beforehand, categories x countries),
+cold figures (first request after start, first after a run lands) and ratios to a static JSON endpoint of
+the same size served by the same app in the same run. Prints figures; asserts nothing.
 
-Prints figures; asserts nothing. Creates and drops its database (`JOBFEED_BENCH_POSTGRES_URL` names the
-server; default 127.0.0.1:5432/test).
+    .venv/bin/python bench/api.py [--rows 1000000] [--seconds 5] [--connections 16] [--urls 3000]
 
-    .venv/bin/python bench/api.py [--rows 1000000] [--seconds 4] [--threads 16] [--no-cache]
+Creates and drops its database (`JOBFEED_BENCH_POSTGRES_URL` names the server; default 127.0.0.1:5432/test).
 """
 
 from __future__ import annotations
 
 import argparse
-import json
+import asyncio
+import multiprocessing
 import os
 import random
 import socket
 import statistics
 import subprocess
 import sys
-import threading
 import time
 import uuid
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
+from urllib.parse import urlencode
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import httpx
-import psycopg
 from fastapi import FastAPI
-from sqlalchemy import text
+from sqlalchemy import Engine, text
 from starlette.responses import Response
 
 from api.app import create_app
-from api.cache import ResponseCache
 from models import migrate
 from models.db import create_db_engine
+from models.enums import EmploymentType, Period, PeriodBasis, RemoteMode, Seniority
+from models.records import Location, NormalizedPosting, Salary
 from models.taxonomy import load_taxonomy
+from scraper.config import SourceConfig
+from scraper.storage.postings import upsert_postings
+from scraper.storage.runs import RunCounts, finish_run, start_run, sync_sources
+from scraper.storage.summaries import refresh_summaries
 
 ROOT = Path(__file__).resolve().parent.parent
 ADMIN_URL = os.environ.get("JOBFEED_BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
@@ -48,116 +52,283 @@ WORDS = ("Senior", "Staff", "Lead", "Principal", "Junior", "Remote", "Platform",
 ROLES = ("Data Engineer", "ML Engineer", "Data Scientist", "Analytics Engineer", "AI Engineer", "Data Analyst")
 TAGS = ("Python", "SQL", "Spark", "PyTorch", "dbt", "Airflow", "Kubernetes", "AWS", "GCP", "Snowflake")
 COUNTRIES = ("US", "GB", "DE", "CA", "FR", "NL", "IN", "BR", "ES", "PL")
-COLUMNS = (
-    "source, external_id, url, title, title_raw, featured, company, category, location_raw, remote, countries, "
-    "regions, cities, employment_types, seniority, tags, salary_raw, salary_min, salary_max, salary_currency, "
-    "salary_period, salary_period_basis, annual_usd_min, annual_usd_max, annual_usd_mid, flags, salary_flagged, "
-    "flagged, posted_at, first_seen, last_seen, closed_at, missed_runs, description_html, fingerprint, "
-    "content_hash"
-)
+BATCH = 5000
 
 
 def bench_app() -> FastAPI:
-    """The real app plus `/bench/static/{size}`: constant JSON bytes, the framework's ceiling."""
+    """The real app plus `/bench/static/{size}`: constant JSON bytes from an async endpoint, the ceiling."""
     app = create_app()
-    if os.environ.get("JOBFEED_BENCH_NO_CACHE"):
-        app.state.cache = ResponseCache(max_entries=0)
     bodies: dict[int, bytes] = {}
 
     @app.get("/bench/static/{size}", include_in_schema=False)
-    def static(size: int) -> Response:
+    async def static(size: int) -> Response:
         body = bodies.get(size)
         if body is None:
-            body = bodies[size] = json.dumps({"pad": "x" * max(0, size - 10)}).encode()
+            body = bodies[size] = b'{"pad": "' + b"x" * max(0, size - 11) + b'"}'
         return Response(body, media_type="application/json")
 
     return app
 
 
-def rows(count: int, categories: list[str]) -> Iterator[tuple[object, ...]]:
-    rng = random.Random(7)
-    description = "<p>" + "We build data products. " * 40 + "</p>"
-    for n in range(count):
-        category = categories[n % len(categories)] if rng.random() < 0.9 else "data-engineer"
-        first_seen = T0 - timedelta(seconds=n * 31)  # a year at 1M rows
-        salaried = rng.random() < 0.6
-        flagged = salaried and rng.random() < 0.02
-        low = rng.randrange(40, 250) * 1000.0 if salaried else None
-        high = low * rng.uniform(1.0, 1.6) if low else None
-        mid = (1.1e9 if flagged else (low + high) / 2) if low and high else None
-        closed = first_seen + timedelta(days=rng.randrange(5, 60)) if rng.random() < 0.3 else None
-        if closed and closed > T0:
-            closed = None
-        country = rng.choice(COUNTRIES)
-        tags = rng.sample(TAGS, 3)
-        yield (
-            SOURCES[n % len(SOURCES)],
-            str(n),
-            f"https://jobs.example/{n}",
-            f"{rng.choice(WORDS)} {rng.choice(ROLES)}",
-            f"{rng.choice(WORDS)} {rng.choice(ROLES)}",
-            rng.random() < 0.1,
-            f"Company {rng.randrange(5000)}",
-            category,
-            f"Remote, {country}",
-            rng.choice(("remote", "hybrid", "onsite")),
-            json.dumps([country]),
-            "[]",
-            "[]",
-            '["full-time"]',
-            rng.choice(("junior", "mid", "senior", "lead")),
-            json.dumps(tags),
-            f"USD {low:.0f} - {high:.0f}" if low and high else None,
-            low,
-            high,
-            "USD" if low else None,
-            "year" if low else None,
-            "stated" if low else None,
-            low,
-            1.1e9 if flagged else high,
-            mid,
-            '[{"code": "salary_implausible", "message": "too high"}]' if flagged else "[]",
-            flagged,
-            flagged,
-            first_seen - timedelta(days=1),
-            first_seen,
-            T0,
-            closed,
-            0,
-            description,
-            f"fp{n}",
-            f"h{n}",
+# ---------------------------------------------------------------------------------------------- data
+
+
+def synthetic(n: int, rng: random.Random, categories: list[str], source: str) -> NormalizedPosting:
+    category = categories[n % len(categories)] if rng.random() < 0.9 else "data-engineer"
+    salary = None
+    if rng.random() < 0.6:
+        low = rng.randrange(40, 250) * 1000.0
+        high = low * rng.uniform(1.0, 1.6)
+        salary = Salary(
+            min=low,
+            max=high,
+            currency="USD",
+            period=Period.YEAR,
+            period_basis=PeriodBasis.STATED,
+            raw=f"USD {low:.0f} - {high:.0f}",
+            annual_usd_min=low,
+            annual_usd_max=high,
         )
+    country = rng.choice(COUNTRIES)
+    title = f"{rng.choice(WORDS)} {rng.choice(ROLES)}"
+    return NormalizedPosting(
+        source=source,
+        external_id=str(n),
+        url=f"https://jobs.example/{n}",
+        title=title,
+        title_raw=title,
+        company=f"Company {rng.randrange(5000)}",
+        category=category,
+        location=Location(raw=f"Remote, {country}", remote=rng.choice(list(RemoteMode)), countries=(country,)),
+        employment_types=(EmploymentType.FULL_TIME,),
+        seniority=rng.choice((Seniority.JUNIOR, Seniority.MID, Seniority.SENIOR, Seniority.LEAD)),
+        tags=tuple(rng.sample(TAGS, 3)),
+        salary=salary,
+        featured=rng.random() < 0.1,
+        posted_at=None,
+        description_html="<p>" + "We build data products. " * 40 + "</p>",
+        apply_url=None,
+        fingerprint=f"fp{n}",
+        flags=(),
+        payload=None,
+    )
 
 
-def load(url: str, count: int) -> float:
-    engine = create_db_engine(url)
+def load(engine: Engine, count: int) -> tuple[float, float]:
+    """Store `count` postings a year's worth apart through upsert_postings; (load seconds, summaries seconds)."""
     migrate.upgrade(engine)
     categories = [c.slug for c in load_taxonomy()]
+    sync_sources(
+        engine, [SourceConfig(name=s, kind="greenhouse", url="https://x.example/", every_seconds=3600) for s in SOURCES]
+    )
+    rng = random.Random(7)
     started = time.perf_counter()
-    with engine.begin() as connection:
-        for name in SOURCES:
-            connection.execute(
-                text(
-                    "INSERT INTO sources (name, kind, url, every_seconds, enabled, options, http_validators, "
-                    "created_at, updated_at) VALUES (:n, 'bench', 'https://x/', 3600, true, '{}', '{}', now(), now())"
-                ),
-                {"n": name},
-            )
+    step = timedelta(days=365) / max(count, 1)
+    for first in range(0, count, BATCH):
+        source = SOURCES[(first // BATCH) % len(SOURCES)]
+        batch = [synthetic(n, rng, categories, source) for n in range(first, min(first + BATCH, count))]
+        run_id = start_run(engine, source, trigger="manual", owner="bench", lease_seconds=600)
+        assert run_id is not None
+        now = T0 - timedelta(days=365) + step * first
+        upsert_postings(engine, source, batch, run_id=run_id, now=now)
+        finish_run(engine, run_id, status="succeeded", counts=RunCounts(), http={}, error=None, suspect=False)
+        if first % 100_000 == 0:
+            print(f"  {first:,} stored", flush=True)
+    with engine.begin() as connection:  # a third of last year's postings have closed since (the triggers see it)
         connection.execute(
             text(
-                "INSERT INTO scrape_runs (source, trigger, started_at, finished_at, status, details, http) "
-                "VALUES ('aijobs', 'schedule', now(), now(), 'succeeded', '{}', '{}')"
-            )
+                "UPDATE postings SET closed_at = first_seen + interval '30 days' WHERE id % 3 = 0 AND first_seen < :cut"
+            ),
+            {"cut": T0 - timedelta(days=31)},
         )
-        raw = cast("psycopg.Connection[Any]", connection.connection.dbapi_connection)
-        with raw.cursor() as cursor, cursor.copy(f"COPY postings ({COLUMNS}) FROM STDIN") as copy:
-            for row in rows(count, categories):
-                copy.write_row(row)
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
         connection.execute(text("VACUUM ANALYZE postings"))
+    loaded = time.perf_counter() - started
+    started = time.perf_counter()
+    refresh_summaries(engine, now=T0)
+    return loaded, time.perf_counter() - started
+
+
+def land_a_run(engine: Engine, count: int, first_id: int) -> float:
+    """A run of `count` new salaried postings lands as the pipeline lands it: batch, summaries, finished run."""
+    categories = [c.slug for c in load_taxonomy()]
+    rng = random.Random(first_id)
+    batch = [synthetic(n, rng, categories, "aijobs") for n in range(first_id, first_id + count)]
+    batch = [p for p in batch if p.salary is not None]
+    run_id = start_run(engine, "aijobs", trigger="manual", owner="bench", lease_seconds=600)
+    assert run_id is not None
+    upsert_postings(engine, "aijobs", batch, run_id=run_id, now=datetime.now(UTC))
+    refresh_summaries(engine)
+    finish_run(engine, run_id, status="succeeded", counts=RunCounts(), http={}, error=None, suspect=False)
+    return time.perf_counter()
+
+
+# ---------------------------------------------------------------------------------------------- client
+
+
+class Connection:
+    """One keep-alive HTTP/1.1 connection: a minimal client, so that the client is never the bottleneck."""
+
+    def __init__(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        self.reader, self.writer = reader, writer
+
+    @classmethod
+    async def open(cls, port: int) -> Connection:
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        return cls(reader, writer)
+
+    async def get(self, path: str) -> tuple[int, bytes]:
+        self.writer.write(f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".encode())
+        head = await self.reader.readuntil(b"\r\n\r\n")
+        lines = head.decode("latin-1").split("\r\n")
+        status = int(lines[0].split()[1])
+        headers = {k.lower(): v.strip() for k, _, v in (line.partition(":") for line in lines[1:] if line)}
+        if "content-length" in headers:
+            return status, await self.reader.readexactly(int(headers["content-length"]))
+        body = bytearray()
+        while True:  # chunked
+            size = int((await self.reader.readuntil(b"\r\n")).strip(), 16)
+            chunk = await self.reader.readexactly(size + 2)
+            if size == 0:
+                return status, bytes(body)
+            body.extend(chunk[:-2])
+
+    def close(self) -> None:
+        self.writer.close()
+
+
+async def timed_get(port: int, path: str) -> tuple[float, int, bytes]:
+    connection = await Connection.open(port)
+    began = time.perf_counter()
+    status, body = await connection.get(path)
+    connection.close()
+    return time.perf_counter() - began, status, body
+
+
+async def hammer(port: int, paths: list[str], seconds: float, connections: int) -> dict[str, float]:
+    """`connections` clients taking URLs from `paths` in turn (each once while they last) for `seconds`."""
+    latencies: list[float] = []
+    errors = 0
+    queue = iter(paths)
+    deadline = time.perf_counter() + seconds
+
+    async def client() -> None:
+        nonlocal errors
+        connection = await Connection.open(port)
+        try:
+            while time.perf_counter() < deadline:
+                path = next(queue, None)
+                if path is None:
+                    return
+                began = time.perf_counter()
+                status, _ = await connection.get(path)
+                latencies.append(time.perf_counter() - began)
+                errors += status != 200
+        finally:
+            connection.close()
+
+    began = time.perf_counter()
+    await asyncio.gather(*(client() for _ in range(connections)))
+    elapsed = time.perf_counter() - began
+    latencies.sort()
+    return {
+        "rate": len(latencies) / elapsed,
+        "p50": statistics.median(latencies) * 1000,
+        "p99": latencies[max(0, int(len(latencies) * 0.99) - 1)] * 1000,
+        "errors": errors,
+        "requests": len(latencies),
+    }
+
+
+async def client_main(port: int, options: dict[str, Any], url: str) -> dict[str, Any]:
+    """Everything the client process measures, in order; returns the figures."""
+    for _ in range(600):  # the server binds first; the client only connects once it answers
+        try:
+            if (await timed_get(port, "/healthz"))[1] == 200:
+                break
+        except OSError:
+            await asyncio.sleep(0.1)
+    figures: dict[str, Any] = {}
+    cold = {}
+    for label, path in (
+        ("salaries", "/api/v1/salaries"),
+        ("salaries?group_by=country", "/api/v1/salaries?group_by=country"),
+        ("history (week)", "/api/v1/salaries/data-engineer/history?bucket=week"),
+        ("history (month)", "/api/v1/salaries/data-scientist/history?bucket=month"),
+        ("categories", "/api/v1/categories"),
+    ):
+        seconds, status, _ = await timed_get(port, path)
+        cold[label] = (seconds * 1000, status)
+    figures["cold"] = cold
+
+    # A run lands: the client times from the landing until /salaries shows it, and the first answer after it.
+    before = (await timed_get(port, "/api/v1/salaries?category=data-engineer"))[2]
+    engine = create_db_engine(url)
+    landed_at = await asyncio.to_thread(land_a_run, engine, 600, 10_000_000)
+    first_after, _, _ = await timed_get(port, "/api/v1/salaries?category=data-engineer&remote=remote")
+    while (await timed_get(port, "/api/v1/salaries?category=data-engineer"))[2] == before:
+        if time.perf_counter() - landed_at > 60:
+            break
+        await asyncio.sleep(0.05)
+    figures["fresh_seconds"] = time.perf_counter() - landed_at
+    figures["first_after_run_ms"] = first_after * 1000
     engine.dispose()
-    return time.perf_counter() - started
+
+    # One flight: 16 concurrent first requests of an uncached aggregate computed live (a since filter).
+    path = "/api/v1/salaries?since=2026-01-01"
+    alone, _, _ = await timed_get(port, "/api/v1/salaries?since=2026-02-01")
+    began = time.perf_counter()
+    await asyncio.gather(*(timed_get(port, path) for _ in range(16)))
+    figures["stampede"] = (alone * 1000, (time.perf_counter() - began) * 1000)
+
+    # Distinct URLs, walked beforehand: job pages by category x country and cursor depth, and feeds.
+    categories = [c.slug for c in load_taxonomy()]
+    jobs: list[str] = []
+    walker = await Connection.open(port)
+    for category in categories:
+        for country in COUNTRIES:
+            cursor = None
+            for _ in range(options["pages"]):
+                params = {"category": category, "country": country, **({"cursor": cursor} if cursor else {})}
+                page = f"/api/v1/jobs?{urlencode(params)}"
+                jobs.append(page)
+                status, body = await walker.get(page)
+                cursor = body.rsplit(b'"next_cursor":', 1)[1].strip(b'}" \n').decode() if status == 200 else "null"
+                if cursor == "null":
+                    break
+    walker.close()
+    # the walk cached every page: a new data version (a run landing) makes every one of them a miss again
+    await asyncio.to_thread(land_a_run, create_db_engine(url), 50, 20_000_000)
+    await asyncio.sleep(1.5)
+    random.Random(3).shuffle(jobs)
+    feeds = [
+        f"/feeds/{category}.{ext}?{urlencode({'country': country, 'seniority': seniority.value})}"
+        for category in categories
+        for country in COUNTRIES
+        for seniority in (Seniority.JUNIOR, Seniority.MID, Seniority.SENIOR, Seniority.LEAD)
+        for ext in ("rss", "json")
+    ]
+    random.Random(4).shuffle(feeds)
+    size_jobs = len((await timed_get(port, jobs[-1]))[2])
+    size_feeds = len((await timed_get(port, feeds[-1]))[2])
+    rows = {}
+    for label, paths, size in (
+        (f"jobs, {len(jobs):,} distinct uncached URLs", jobs[:-1], size_jobs),
+        (f"feeds, {len(feeds):,} distinct uncached URLs", feeds[:-1], size_feeds),
+        ("jobs, one URL repeated (cache hits)", [jobs[-1]] * 10**7, size_jobs),
+    ):
+        static = await hammer(port, [f"/bench/static/{size}"] * 10**7, options["seconds"], options["connections"])
+        found = await hammer(port, paths, options["seconds"], options["connections"])
+        rows[label] = (size, found, static)
+    figures["rows"] = rows
+    return figures
+
+
+def client_process(port: int, options: dict[str, Any], url: str, results: Any) -> None:
+    results.put(asyncio.run(client_main(port, options, url)))
+
+
+# ---------------------------------------------------------------------------------------------- main
 
 
 def free_port() -> int:
@@ -167,68 +338,37 @@ def free_port() -> int:
         return port
 
 
-def hammer(base: str, path: str, seconds: float, threads: int) -> tuple[float, float, float, int]:
-    """(requests/s, p50 ms, p99 ms, errors) of `threads` clients looping on `path` for `seconds`."""
-    latencies: list[float] = []
-    errors = [0]
-    lock = threading.Lock()
-    deadline = time.perf_counter() + seconds
-
-    def worker() -> None:
-        mine: list[float] = []
-        failed = 0
-        with httpx.Client(base_url=base, timeout=30) as client:
-            while time.perf_counter() < deadline:
-                began = time.perf_counter()
-                response = client.get(path)
-                mine.append(time.perf_counter() - began)
-                failed += response.status_code != 200
-        with lock:
-            latencies.extend(mine)
-            errors[0] += failed
-
-    workers = [threading.Thread(target=worker) for _ in range(threads)]
-    began = time.perf_counter()
-    for w in workers:
-        w.start()
-    for w in workers:
-        w.join()
-    elapsed = time.perf_counter() - began
-    latencies.sort()
-    p50 = statistics.median(latencies) * 1000
-    p99 = latencies[int(len(latencies) * 0.99) - 1] * 1000
-    return len(latencies) / elapsed, p50, p99, errors[0]
-
-
-def run_lands(url: str, client: httpx.Client) -> tuple[float, float]:
-    """Move the data version as a finished run does (a history row), then time /api/v1/salaries until it
-    serves the new figures: (first answer's seconds, seconds until the new ETag)."""
-    before = client.get("/api/v1/salaries").headers["etag"]
-    engine = create_db_engine(url)
-    with engine.begin() as connection:
-        connection.execute(
-            text(
-                "INSERT INTO posting_changes (posting_id, field, old, new, changed_at) "
-                "SELECT min(id), 'title', '\"a\"', '\"b\"', now() FROM postings"
-            )
+def report(figures: dict[str, Any], connections: int, seconds: float) -> None:
+    print("\ncold (first request after the server started):")
+    for label, (ms, status) in figures["cold"].items():
+        print(f"  {label:28} {ms:8.1f} ms  (status {status})")
+    print(
+        f"a run lands (600 new postings): the new figures are served {figures['fresh_seconds']:.2f} s after it "
+        f"finished; the first request after it took {figures['first_after_run_ms']:.1f} ms"
+    )
+    alone, together = figures["stampede"]
+    print(
+        f"one flight: an uncached live aggregate takes {alone:.0f} ms alone; 16 concurrent first requests of "
+        f"another all answered in {together:.0f} ms ({together / alone:.1f}x one render)"
+    )
+    print(f"\nuvicorn, 1 worker; asyncio client, {connections} connections, {seconds:.0f} s per row, static first")
+    print(
+        f"{'endpoint':44} {'bytes':>6} {'req/s':>7} {'p50 ms':>7} {'p99 ms':>7} {'static':>7} {'ratio':>6} {'err':>4}"
+    )
+    for label, (size, found, static) in figures["rows"].items():
+        print(
+            f"{label:44} {size:>6} {found['rate']:>7.0f} {found['p50']:>7.1f} {found['p99']:>7.1f} "
+            f"{static['rate']:>7.0f} {found['rate'] / static['rate']:>6.2f} {found['errors'] + static['errors']:>4}"
         )
-    engine.dispose()
-    time.sleep(1.1)  # the API re-reads the data version at most once a second
-    start = time.perf_counter()
-    client.get("/api/v1/salaries").raise_for_status()
-    first = time.perf_counter() - start
-    while client.get("/api/v1/salaries").headers["etag"] == before and time.perf_counter() - start < 60:
-        time.sleep(0.05)
-    return first, time.perf_counter() - start
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rows", type=int, default=1_000_000)
-    parser.add_argument("--seconds", type=float, default=4.0)
-    parser.add_argument("--threads", type=int, default=16)
-    parser.add_argument("--deep-pages", type=int, default=200)
-    parser.add_argument("--no-cache", action="store_true", help="serve every request from the database")
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--rows", type=int, default=1_000_000, help="postings to store (default 1,000,000)")
+    parser.add_argument("--seconds", type=float, default=5.0, help="seconds per measured row (default 5)")
+    parser.add_argument("--connections", type=int, default=16, help="client connections (default 16)")
+    parser.add_argument("--pages", type=int, default=20, help="cursor pages walked per category x country")
+    parser.add_argument("--keep", action="store_true", help="keep the database (its URL is printed)")
     args = parser.parse_args()
 
     admin = create_db_engine(ADMIN_URL, isolation_level="AUTOCOMMIT")
@@ -238,87 +378,36 @@ def main() -> None:
     url = admin.url.set(database=name).render_as_string(hide_password=False)
     server = None
     try:
-        print(f"loading {args.rows:,} postings ...", flush=True)
-        seconds = load(url, args.rows)
-        print(f"loaded in {seconds:.1f} s ({args.rows / seconds:,.0f} rows/s, COPY + VACUUM ANALYZE)")
+        print(f"storing {args.rows:,} postings through upsert_postings ...", flush=True)
+        engine = create_db_engine(url)
+        loaded, summarized = load(engine, args.rows)
+        engine.dispose()
+        print(
+            f"stored in {loaded:.0f} s ({args.rows / loaded:,.0f} rows/s, batches of {BATCH:,}, then VACUUM ANALYZE); "
+            f"summaries of every category built from scratch in {summarized:.1f} s"
+        )
         port = free_port()
-        env = {**os.environ, "JOBFEED_DATABASE_URL": url, "JOBFEED_RATE_LIMIT": "off"}  # a benchmark is one client
-        if args.no_cache:
-            env["JOBFEED_BENCH_NO_CACHE"] = "1"
-        command = [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "bench.api:bench_app",
-            "--factory",
-            "--workers",
-            "1",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--log-level",
-            "warning",
-            "--no-access-log",
-        ]
+        env = {**os.environ, "JOBFEED_DATABASE_URL": url, "JOBFEED_RATE_LIMIT": "off"}
+        command = [sys.executable, "-m", "uvicorn", "bench.api:bench_app", "--factory", "--workers", "1"]
+        command += ["--host", "127.0.0.1", "--port", str(port), "--log-level", "warning", "--no-access-log"]
         server = subprocess.Popen(command, cwd=ROOT, env=env)
-        base = f"http://127.0.0.1:{port}"
-        with httpx.Client(base_url=base, timeout=60) as client:
-            for _ in range(100):
-                try:
-                    if client.get("/healthz").status_code == 200:
-                        break
-                except httpx.TransportError:
-                    time.sleep(0.1)
-            cold = time.perf_counter()
-            client.get("/api/v1/salaries").raise_for_status()
-            cold_salaries = time.perf_counter() - cold
-            warm = time.perf_counter()
-            client.get("/api/v1/salaries").raise_for_status()
-            warm_salaries = time.perf_counter() - warm
-            cold = time.perf_counter()
-            client.get("/api/v1/salaries/data-engineer/history?bucket=week").raise_for_status()
-            cold_history = time.perf_counter() - cold
-            landed, refreshed = run_lands(url, client)
-            cursor, walk = None, time.perf_counter()
-            for _ in range(args.deep_pages):
-                params = {"category": "data-engineer", **({"cursor": cursor} if cursor else {})}
-                cursor = client.get("/api/v1/jobs", params=params).json()["next_cursor"]
-            walk = (time.perf_counter() - walk) / args.deep_pages
-            targets = {
-                "jobs?category=data-engineer": "/api/v1/jobs?category=data-engineer",
-                f"jobs deep cursor (page {args.deep_pages + 1})": f"/api/v1/jobs?category=data-engineer&cursor={cursor}",  # noqa: E501
-                "salaries (all categories)": "/api/v1/salaries",
-                "feed data-engineer.rss": "/feeds/data-engineer.rss",
-            }
-            sizes = {label: len(client.get(path).content) for label, path in targets.items()}
-        mode = "no cache" if args.no_cache else "cache by data version"
-        print(f"\nuvicorn, 1 worker, {args.threads} client threads x {args.seconds:.0f} s per row, {mode}")
-        print(
-            f"cold /api/v1/salaries {cold_salaries * 1000:.0f} ms, warm {warm_salaries * 1000:.1f} ms; "
-            f"cold weekly history {cold_history * 1000:.0f} ms; cursor walk {walk * 1000:.1f} ms/page (uncached)"
-        )
-        print(
-            f"after a run lands: /api/v1/salaries answers in {landed * 1000:.1f} ms (the previous figures), "
-            f"the new figures are served {refreshed:.2f} s later"
-        )
-        print(
-            f"{'endpoint':38} {'bytes':>7} {'req/s':>7} {'p50 ms':>7} {'p99 ms':>7} {'static req/s':>12} "
-            f"{'ratio':>6} {'err':>4}"
-        )
-        for label, path in targets.items():
-            rate, p50, p99, errors = hammer(base, path, args.seconds, args.threads)
-            static_rate, _, _, static_errors = hammer(base, f"/bench/static/{sizes[label]}", args.seconds, args.threads)
-            print(
-                f"{label:38} {sizes[label]:>7} {rate:>7.0f} {p50:>7.1f} {p99:>7.1f} {static_rate:>12.0f} "
-                f"{rate / static_rate:>6.2f} {errors + static_errors:>4}"
-            )
+        context = multiprocessing.get_context("spawn")
+        results = context.Queue()
+        options = {"seconds": args.seconds, "connections": args.connections, "pages": args.pages}
+        client = context.Process(target=client_process, args=(port, options, url, results))
+        client.start()
+        figures = results.get()
+        client.join()
+        report(figures, args.connections, args.seconds)
     finally:
         if server is not None:
             server.terminate()
             server.wait(10)
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        if args.keep:
+            print(f"database kept: {url}")
+        else:
+            with admin.connect() as connection:
+                connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
 
 

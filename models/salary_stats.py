@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import heapq
 import math
+from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -70,21 +71,30 @@ class Distribution:
 
 
 def describe(sorted_values: Sequence[float], excluded: int = 0) -> Distribution:
-    """The distribution of `sorted_values` (ascending), `excluded` flagged ones left out beside it."""
+    """The distribution of `sorted_values` (ascending), `excluded` flagged ones left out beside it.
+
+    >>> d = describe([10_000.0, 15_000.0, 45_000.0, float("inf")])
+    >>> d.count, d.bins
+    (4, {0: 2, 2: 1})
+    """
     if not sorted_values:
         return Distribution(excluded=excluded)
-    bins: dict[int, int] = defaultdict(int)
-    for value in sorted_values:
-        index = histogram_index(value)
-        if index is not None:
-            bins[index] += 1
+    # sorted values fill each bin in one run: find the runs' ends by bisection, not value by value
+    bins: dict[int, int] = {}
+    position = bisect_left(sorted_values, -math.inf, hi=len(sorted_values))
+    end = bisect_left(sorted_values, math.inf, lo=position)
+    while position < end:
+        index = math.floor(sorted_values[position] / HISTOGRAM_WIDTH_USD)
+        following = bisect_left(sorted_values, (index + 1) * HISTOGRAM_WIDTH_USD, lo=position, hi=end)
+        bins[index] = following - position
+        position = following
     return Distribution(
         count=len(sorted_values),
         excluded=excluded,
         minimum=sorted_values[0],
         maximum=sorted_values[-1],
         quantiles=tuple(percentile_cont(sorted_values, q) for q in QUANTILES),
-        bins=dict(bins),
+        bins=bins,
     )
 
 
@@ -113,23 +123,27 @@ def salary_cube(rows: Iterable[SalaryRow]) -> dict[CellKey, Distribution]:
 
     A posting naming several countries counts once in each, and once in the ALL country group.
     """
-    values: dict[tuple[str, str, str], list[float]] = defaultdict(list)
-    flagged: dict[tuple[str, str, str], list[float]] = defaultdict(list)
+    # one list per finest group, then each roll-up as the concatenation of the groups it covers; the ALL
+    # country groups come from their own lists, since a posting naming several countries counts once there
+    by_country: dict[tuple[str, str, str, bool], list[float]] = defaultdict(list)
+    by_posting: dict[tuple[str, str, str, bool], list[float]] = defaultdict(list)
     for row in rows:
         if row.closed_at is not None:
             continue
-        seniorities = (row.seniority or NONE, ALL)
-        remotes = (row.remote or NONE, ALL)
-        countries = (*(dict.fromkeys(c.upper() for c in row.countries) if row.countries else (NONE,)), ALL)
-        target = flagged if row.salary_flagged else values
-        for seniority in seniorities:
-            for country in countries:
-                for remote in remotes:
-                    target[(seniority, country, remote)].append(row.value)
+        seniority, remote = row.seniority or NONE, row.remote or NONE
+        by_posting[(seniority, ALL, remote, row.salary_flagged)].append(row.value)
+        for country in dict.fromkeys(c.upper() for c in row.countries) if row.countries else (NONE,):
+            by_country[(seniority, country, remote, row.salary_flagged)].append(row.value)
+    groups: dict[tuple[str, str, str], tuple[list[float], list[float]]] = defaultdict(lambda: ([], []))
+    for finest in (by_country, by_posting):
+        for (seniority, country, remote, flagged), values in finest.items():
+            for s in (seniority, ALL):
+                for r in (remote, ALL):
+                    clean, bad = groups[(s, country, r)]
+                    (bad if flagged else clean).extend(values)
     cube: dict[CellKey, Distribution] = {}
-    for key in values.keys() | flagged.keys():
-        clean = sorted(values.get(key, ()))
-        bad = flagged.get(key, [])
+    for key, (clean, bad) in groups.items():
+        clean.sort()
         cube[CellKey(*key, False)] = describe(clean, excluded=len(bad))
         cube[CellKey(*key, True)] = describe(sorted(clean + bad))
     return cube
