@@ -64,7 +64,7 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
     progress = _Progress(sys.stderr) if sys.stderr.isatty() else None
     try:
         status, error = asyncio.run(
-            call(app, FORMATS[args.format], query_string(args), sys.stdout.buffer, progress=progress)
+            serve_once(app, FORMATS[args.format], query_string(args), sys.stdout.buffer, progress=progress)
         )
     except OperationalError as exc:
         print(f"jobfeed: export: the database cannot be read: {str(exc.orig).splitlines()[0]}", file=sys.stderr)
@@ -100,6 +100,14 @@ class _Progress:
 
     def done(self) -> None:
         self.stream.write("\n")
+
+
+async def serve_once(
+    app: Any, path: str, query: str, out: BinaryIO, *, progress: _Progress | None = None
+) -> tuple[int, bytes]:
+    """`call` inside the app's lifespan, so that its engine and pool are closed when the export ends."""
+    async with app.router.lifespan_context(app):
+        return await call(app, path, query, out, progress=progress)
 
 
 async def call(
