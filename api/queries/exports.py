@@ -14,7 +14,7 @@ from typing import Any
 import orjson
 from sqlalchemy.orm import Session
 
-from api.queries.postings import page_records
+from api.queries.postings import in_schema_order, page_records
 from models.schemas import PostingFilters, SalaryGroupStatsOut, SalaryStatsOut
 
 EXPORT_PAGE_SIZE = 1000
@@ -86,9 +86,12 @@ def export_pages(
             return
 
 
+_LINE = orjson.OPT_UTC_Z | orjson.OPT_APPEND_NEWLINE
+
+
 def ndjson_chunks(pages: Iterator[list[dict[str, Any]]]) -> Iterator[bytes]:
     for records in pages:
-        yield b"".join(orjson.dumps(record, option=orjson.OPT_UTC_Z | orjson.OPT_APPEND_NEWLINE) for record in records)
+        yield b"".join(orjson.dumps(in_schema_order(record), option=_LINE) for record in records)
 
 
 def _cell(value: Any) -> Any:

@@ -127,12 +127,16 @@ def posting_page_json(
 ) -> bytes:
     """`list_postings` as the JSON bytes the API serves, straight from the rows (no model per posting)."""
     items, next_cursor = page_records(session, filters, flagged_only=flagged_only, flag_code=flag_code)
-    ordered = [{key: item[key] for key in _RECORD_KEYS} for item in items]
+    ordered = [in_schema_order(item) for item in items]
     return orjson.dumps({"items": ordered, "next_cursor": next_cursor}, option=orjson.OPT_UTC_Z)
 
 
 # The schema's key order, so that the bytes are those its serializer would write.
 _RECORD_KEYS = tuple(PostingOut.model_fields)
+
+
+def in_schema_order(record: dict[str, Any]) -> dict[str, Any]:
+    return {key: record[key] for key in _RECORD_KEYS}
 
 
 def _flag_code(session: Session, code: str) -> ColumnElement[bool]:
