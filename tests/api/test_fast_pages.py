@@ -51,22 +51,26 @@ def test_pages_are_byte_for_byte_the_schema_s_serialization(db: Engine, client: 
 def test_concurrent_misses_render_once_and_share_the_body() -> None:
     cache = ResponseCache()
     renders = 0
-    started = threading.Event()
 
     def slow() -> bytes:
         nonlocal renders
         renders += 1
-        started.set()
-        time.sleep(0.3)
+        time.sleep(1.0)  # long enough for every caller to arrive, even on a loaded machine
         return b'{"slow": true}'
 
-    with ThreadPoolExecutor(16) as pool:
-        bodies = list(pool.map(lambda _: cache.render_once("/api/v1/salaries?", "v1", slow), range(16)))
+    def at_once(token: str) -> list[bytes]:
+        arrived = threading.Barrier(16)
+
+        def request(_: int) -> bytes:
+            arrived.wait()
+            return cache.render_once("/api/v1/salaries?", token, slow)
+
+        with ThreadPoolExecutor(16) as pool:
+            return list(pool.map(request, range(16)))
+
+    assert at_once("v1") == [b'{"slow": true}'] * 16
     assert renders == 1
-    assert bodies == [b'{"slow": true}'] * 16
-    # the next version renders again, once
-    with ThreadPoolExecutor(16) as pool:
-        list(pool.map(lambda _: cache.render_once("/api/v1/salaries?", "v2", slow), range(16)))
+    at_once("v2")  # the next version renders again, once
     assert renders == 2
 
 
