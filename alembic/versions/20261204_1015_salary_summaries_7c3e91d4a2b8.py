@@ -2,7 +2,7 @@
 the categories whose salary-relevant postings changed
 
 Revision ID: 7c3e91d4a2b8
-Revises: 7d3f0a91c2b4
+Revises: 7d3e1a9c4b52
 Create Date: 2026-12-04 10:15:00.000000
 """
 
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "7c3e91d4a2b8"
-down_revision: str | None = "7d3f0a91c2b4"
+down_revision: str | None = "7d3e1a9c4b52"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
