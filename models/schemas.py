@@ -319,3 +319,41 @@ class ErrorOut(_Out):
     message: str
     details: list[ErrorDetailOut] = []
     valid_values: list[str] | None = None
+
+
+class SearchIn(BaseModel):
+    """`POST /api/v1/searches`: a name, any /api/v1/jobs filters, and an optional webhook."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: InputStr = Field(min_length=1, max_length=200)
+    filters: dict[str, Any] = Field(default_factory=dict, description="any /api/v1/jobs filter but cursor")
+    webhook_url: InputStr | None = Field(None, max_length=2000, description="http(s) URL told of each new match")
+
+
+class SearchFeedsOut(_Out):
+    rss: str
+    atom: str
+    json_feed: str = Field(alias="json", serialization_alias="json")
+
+
+class SearchOut(_Out):
+    id: int
+    name: str
+    filters: dict[str, Any]
+    feeds: SearchFeedsOut
+    webhook_url: str | None
+    created_at: AwareDatetime
+
+
+class SearchCreatedOut(SearchOut):
+    webhook_secret: str | None = Field(description="whsec_ + base64; shown only in this response")
+
+
+class DeliveryOut(_Out):
+    webhook_id: str
+    status: Literal["pending", "delivered", "failed"]
+    attempts: int
+    postings: int = Field(description="how many postings the message announces")
+    last_attempt_at: AwareDatetime | None
+    last_error: str | None

@@ -21,3 +21,4 @@ class Settings(BaseSettings):
     taxonomy: Path | None = None  # None: the bundled taxonomy
     # per client address: N/s, N/m or N/h, optionally ";burst=M" (default burst N); "off" disables it
     rate_limit: str = "20/s"
+    webhooks_allow_private: bool = False  # true lets webhooks reach loopback/private addresses (tests, a LAN)

@@ -300,3 +300,55 @@ class SummaryDirty(Base):
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     category: Mapped[str] = mapped_column(String(60))
+
+
+class SavedSearch(Base):
+    """A saved /jobs filter with its own feeds and, optionally, a webhook told of each new match."""
+
+    __tablename__ = "saved_searches"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    name: Mapped[str] = mapped_column(String(200))
+    filters: Mapped[dict[str, Any]] = mapped_column(JsonValue, default=dict)
+    webhook_url: Mapped[str | None] = mapped_column(Text)
+    # "whsec_" + base64: shown once when the search is created, kept to sign deliveries
+    webhook_secret: Mapped[str | None] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class SearchMatch(Base):
+    """A posting already announced to a saved search: the key that keeps a search from hearing of it twice."""
+
+    __tablename__ = "search_matches"
+
+    search_id: Mapped[int] = mapped_column(ForeignKey("saved_searches.id", ondelete="CASCADE"), primary_key=True)
+    posting_id: Mapped[int] = mapped_column(ForeignKey("postings.id", ondelete="CASCADE"), primary_key=True)
+    matched_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class WebhookDelivery(Base):
+    """The outbox: one webhook message per (saved search, run) that landed postings new to the search.
+
+    Written in the transaction that records the matches, sent later by the scheduler/worker side; a row
+    survives any process dying between the two. `status`: pending, delivered, failed.
+    """
+
+    __tablename__ = "webhook_deliveries"
+    __table_args__ = (
+        UniqueConstraint("search_id", "run_id"),
+        Index("ix_webhook_deliveries_status_next_attempt_at", "status", "next_attempt_at"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    webhook_id: Mapped[str] = mapped_column(String(40), unique=True)  # Standard Webhooks `webhook-id`
+    search_id: Mapped[int] = mapped_column(ForeignKey("saved_searches.id", ondelete="CASCADE"))
+    run_id: Mapped[int | None] = mapped_column(ForeignKey("scrape_runs.id", ondelete="SET NULL"))
+    status: Mapped[str] = mapped_column(String(20), default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
+    postings: Mapped[list[int]] = mapped_column(JsonValue, default=list)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # a sender's claim: another sender takes the row over once it has passed (the first one died)
+    lease_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_error: Mapped[str | None] = mapped_column(Text)

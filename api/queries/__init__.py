@@ -15,7 +15,6 @@ from api.queries.dashboard import (
     posting_payload,
     source_health,
 )
-from api.queries.filters import as_utc, json_array_has, posting_conditions
 from api.queries.postings import get_posting, list_postings, posting_page_json, postings_with_descriptions
 from api.queries.salaries import SalaryScope, live_salary_history, live_salary_stats
 from api.queries.sources import (
@@ -30,6 +29,7 @@ from api.queries.sources import (
 )
 from api.queries.summaries import salary_breakdown, salary_history, salary_stats, summarized
 from api.queries.version import data_version
+from models.filters import as_utc, json_array_has, posting_conditions
 from models.salary_stats import (
     HISTOGRAM_TOP_USD,
     HISTOGRAM_WIDTH_USD,

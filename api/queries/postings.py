@@ -5,8 +5,6 @@ The posting columns and their record are derived from the posting definition (mo
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Sequence
 from typing import Any
 
 import orjson
@@ -17,15 +15,14 @@ from sqlalchemy import (
     bindparam,
     exists,
     func,
-    or_,
     select,
     tuple_,
 )
 from sqlalchemy.orm import Session
 
 from api.cursor import decode_cursor, encode_cursor
-from api.queries.filters import posting_conditions
-from models.posting import RECORD_COLUMN_NAMES, record_values
+from models.filters import posting_conditions
+from models.posting_reads import POSTING_COLUMNS, record_fields, sources_of
 from models.schemas import (
     PostingDetailOut,
     PostingFilters,
@@ -33,43 +30,6 @@ from models.schemas import (
     PostingPage,
 )
 from models.tables import Posting
-
-# The columns of a posting record, derived from the posting definition (models/posting.py).
-_POSTING_COLUMNS = (
-    Posting.id,
-    Posting.source,
-    Posting.external_id,
-    *(getattr(Posting, name) for name in RECORD_COLUMN_NAMES),
-    Posting.first_seen,
-    Posting.last_seen,
-    Posting.closed_at,
-    Posting.duplicate_of,
-)
-
-
-def _record_fields(row: Any, sources: list[str]) -> dict[str, Any]:
-    return {
-        **record_values(row._mapping),
-        "id": row.id,
-        "sources": sources,
-        "first_seen": row.first_seen,
-        "last_seen": row.last_seen,
-        "closed_at": row.closed_at,
-    }
-
-
-def _sources_of(session: Session, rows: Sequence[Any]) -> dict[int, list[str]]:
-    """Every source listing each job: the representative's own and those of its duplicates."""
-    representative = {row.id: row.duplicate_of or row.id for row in rows}
-    found: dict[int, set[str]] = defaultdict(set)
-    reps = set(representative.values())
-    if reps:
-        query = select(Posting.id, Posting.duplicate_of, Posting.source).where(
-            or_(Posting.id.in_(reps), Posting.duplicate_of.in_(reps))
-        )
-        for posting_id, duplicate_of, source in session.execute(query):
-            found[duplicate_of or posting_id].add(source)
-    return {row.id: sorted(found[representative[row.id]] | {row.source}) for row in rows}
 
 
 def _newest_first(query: Select[Any], cursor: str | None) -> Select[Any]:
@@ -98,13 +58,13 @@ def page_records(
         conditions.append(Posting.salary_flagged.is_(True))
     if flag_code is not None:
         conditions.append(_flag_code(session, flag_code))
-    query = _newest_first(select(*_POSTING_COLUMNS).where(*conditions), filters.cursor).limit(filters.limit + 1)
+    query = _newest_first(select(*POSTING_COLUMNS).where(*conditions), filters.cursor).limit(filters.limit + 1)
     rows = session.execute(query).all()
     more = len(rows) > filters.limit
     rows = rows[: filters.limit]
-    sources = _sources_of(session, rows)
+    sources = sources_of(session, rows)
     next_cursor = encode_cursor(rows[-1].first_seen, rows[-1].id) if more and rows else None
-    return [_record_fields(row, sources[row.id]) for row in rows], next_cursor
+    return [record_fields(row, sources[row.id]) for row in rows], next_cursor
 
 
 def list_postings(
@@ -149,21 +109,21 @@ def _flag_code(session: Session, code: str) -> ColumnElement[bool]:
 def postings_with_descriptions(session: Session, filters: PostingFilters) -> list[tuple[PostingOut, str | None]]:
     """The newest postings of a feed with their (unsanitized) descriptions."""
     query = _newest_first(
-        select(*_POSTING_COLUMNS, Posting.description_html).where(*posting_conditions(session, filters)), None
+        select(*POSTING_COLUMNS, Posting.description_html).where(*posting_conditions(session, filters)), None
     ).limit(filters.limit)
     rows = session.execute(query).all()
-    sources = _sources_of(session, rows)
-    return [(PostingOut.model_validate(_record_fields(row, sources[row.id])), row.description_html) for row in rows]
+    sources = sources_of(session, rows)
+    return [(PostingOut.model_validate(record_fields(row, sources[row.id])), row.description_html) for row in rows]
 
 
 def get_posting(session: Session, posting_id: int) -> tuple[PostingDetailOut, str | None] | None:
     """One posting (duplicates too) with its unsanitized description; None when there is no such id."""
     row = session.execute(
-        select(*_POSTING_COLUMNS, Posting.description_html, Posting.apply_url).where(Posting.id == posting_id)
+        select(*POSTING_COLUMNS, Posting.description_html, Posting.apply_url).where(Posting.id == posting_id)
     ).first()
     if row is None:
         return None
-    sources = _sources_of(session, [row])
-    fields = _record_fields(row, sources[row.id])
+    sources = sources_of(session, [row])
+    fields = record_fields(row, sources[row.id])
     detail = PostingDetailOut.model_validate({**fields, "description_html": None, "apply_url": row.apply_url})
     return detail, row.description_html

@@ -25,7 +25,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
-from api.queries.filters import as_utc, json_array_has
+from models.filters import as_utc, json_array_has
 from models.salary_stats import (
     HISTOGRAM_TOP_USD,
     HISTOGRAM_WIDTH_USD,

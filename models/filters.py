@@ -1,4 +1,8 @@
-"""The WHERE of a posting list: every /jobs filter as SQL on PostgreSQL and SQLite alike."""
+"""The WHERE of a posting list: every /jobs filter as SQL on PostgreSQL and SQLite alike.
+
+Shared by the API (job lists, feeds, exports) and the scraper (which new postings a saved search announces),
+so a filter means one thing everywhere. Reads only; no I/O of its own.
+"""
 
 from __future__ import annotations
 
