@@ -16,7 +16,7 @@ from api.docs import describe_categories, install_docs
 from api.errors import install_error_handlers
 from api.limits import LimitsMiddleware, parse_rate_limit
 from api.metrics import Metrics, MetricsMiddleware
-from api.routers import categories, dashboard, exports, feeds, health, jobs, outliers, salaries, sources
+from api.routers import categories, dashboard, exports, feeds, health, jobs, outliers, salaries, searches, sources
 from models.db import create_db_engine, session_factory
 from models.settings import Settings
 from models.taxonomy import load_taxonomy
@@ -61,6 +61,6 @@ def create_app(settings: Settings | None = None, *, version_ttl_seconds: float =
     app.add_middleware(MetricsMiddleware, metrics=metrics)
     # Added last, so outermost: a refused request costs no routing, no session, no metrics label.
     app.add_middleware(LimitsMiddleware, rate_limit=parse_rate_limit(settings.rate_limit))
-    for module in (exports, jobs, categories, salaries, outliers, sources, feeds, health, dashboard):
+    for module in (exports, jobs, categories, salaries, outliers, sources, searches, feeds, health, dashboard):
         app.include_router(module.router)
     return app

@@ -17,7 +17,7 @@ def webhook_url_problem(url: str, *, allow_private: bool) -> str | None:
     >>> webhook_url_problem("ftp://hooks.example.com/", allow_private=False)
     'webhook_url must be an http or https URL'
     >>> webhook_url_problem("http://127.0.0.1:9000/hook", allow_private=False)
-    'webhook_url points at a private or loopback address (127.0.0.1); set JOBFEED_WEBHOOKS_ALLOW_PRIVATE=true to allow it'
+    'webhook_url points at a private or loopback address (127.0.0.1); set JOBFEED_WEBHOOKS_ALLOW_PRIVATE=...'
     >>> webhook_url_problem("http://127.0.0.1:9000/hook", allow_private=True) is None
     True
     """

@@ -12,6 +12,7 @@ import logging
 import os
 import socket
 import sys
+import threading
 import tomllib
 from collections.abc import Callable, Sequence
 from importlib.metadata import PackageNotFoundError, version
@@ -324,20 +325,21 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
 def serve_with_scheduler(settings: Settings, engine: Engine, configs: list[SourceConfig], host: str, port: int) -> None:
     """The API in this thread and the scheduler in another; when the API stops (a signal), the scheduler
     finishes its current batches and stops too."""
-    import threading
-
     from scraper.scheduling import run_scheduler
+    from scraper.webhooks import start_sender
 
     stop = threading.Event()
     scheduler = threading.Thread(
         target=run_scheduler, args=(engine, configs), kwargs={"stop_event": stop}, name="scheduler"
     )
     scheduler.start()
+    sender = start_sender(engine, settings, stop)
     try:
         serve_api(settings, host, port)
     finally:
         stop.set()
         scheduler.join()
+        sender.join(timeout=15)
         engine.dispose()
 
 

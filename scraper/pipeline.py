@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Engine
+from sqlalchemy.exc import SQLAlchemyError
 
 from models.enums import RunStatus
 from models.records import NormalizedPosting
@@ -33,6 +34,7 @@ from scraper.storage.outliers import OutlierJudge
 from scraper.storage.runs import RunCounts
 from scraper.storage.summaries import SummaryUpkeep
 from scraper.validation.posting import validate_posting
+from scraper.webhooks import enqueue_deliveries
 
 log = logging.getLogger(__name__)
 
@@ -298,6 +300,8 @@ def _run_claimed(
         suspect=suspect,
         deferred_until=deferred_until,
     )
+    if collector.counts.new or collector.counts.updated or collector.counts.reopened:
+        _enqueue_webhooks(engine, run_id=run_id, source=config.name, since=started)
     result = RunResult(
         source=config.name,
         run_id=run_id,
@@ -318,6 +322,17 @@ def source_policy(config: SourceConfig) -> FetchPolicy:
     default = FetchPolicy()
     base = FetchPolicy(max_body_bytes=BODY_CAPS.get(config.kind, default.max_body_bytes))
     return FetchPolicy.for_source(config, base)
+
+
+def _enqueue_webhooks(engine: Engine, *, run_id: int, source: str, since: datetime) -> None:
+    """Queue the saved searches' deliveries of a landed run; the run stands whatever happens here."""
+    try:
+        queued = enqueue_deliveries(engine, run_id=run_id, source=source, since=since, now=datetime.now(UTC))
+    except SQLAlchemyError:
+        log.exception("run %s: the webhook deliveries could not be queued", run_id)
+        return
+    if queued:
+        log.info("run %s: %d webhook deliveries queued", run_id, queued)
 
 
 def _failure(collector: _Collector, exc: FetchError | ParseError) -> tuple[RunStatus, str]:

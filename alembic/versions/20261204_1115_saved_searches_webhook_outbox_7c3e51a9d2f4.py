@@ -76,9 +76,7 @@ def upgrade() -> None:
         sa.UniqueConstraint("search_id", "run_id", name=op.f("uq_webhook_deliveries_search_id_run_id")),
         sa.UniqueConstraint("webhook_id", name=op.f("uq_webhook_deliveries_webhook_id")),
     )
-    op.create_index(
-        "ix_webhook_deliveries_status_next_attempt_at", "webhook_deliveries", ["status", "next_attempt_at"]
-    )
+    op.create_index("ix_webhook_deliveries_status_next_attempt_at", "webhook_deliveries", ["status", "next_attempt_at"])
 
 
 def downgrade() -> None:

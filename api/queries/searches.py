@@ -65,7 +65,7 @@ def list_deliveries(session: Session, search_id: int, *, limit: int = 200) -> li
     return [
         DeliveryOut(
             webhook_id=row.webhook_id,
-            status=row.status,  # type: ignore[arg-type]
+            status=row.status,
             attempts=row.attempts,
             postings=len(row.postings or []),
             last_attempt_at=row.last_attempt_at,

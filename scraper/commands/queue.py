@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import threading
 
 from sqlalchemy import Engine, text
 
@@ -34,11 +35,13 @@ def add_arguments_worker(parser: argparse.ArgumentParser) -> None:
 def cmd_schedule(args: argparse.Namespace, settings: Settings) -> int:
     from scraper.cli import load_configs, require_current_schema
     from scraper.scheduling.scheduler import run_scheduler
+    from scraper.webhooks import start_sender
 
     if args.concurrency < 1:
         raise UsageError(f"--concurrency must be at least 1, got {args.concurrency}")
     configs = load_configs(settings)
     engine = require_current_schema(settings)
+    start_sender(engine, settings, threading.Event())  # saved searches' webhooks; a daemon, it ends with us
     try:
         if engine.dialect.name != "postgresql":
             log.info("no task queue on %s: this process runs the claimed runs itself", engine.dialect.name)
