@@ -1,7 +1,7 @@
 """saved searches, the postings announced to each, and the webhook outbox
 
 Revision ID: 7c3e51a9d2f4
-Revises: 5b1e9c2d7a40
+Revises: 7d3f0a91c2b4
 Create Date: 2026-12-04 11:15:00.000000
 """
 
@@ -14,7 +14,7 @@ import models.tables
 from alembic import op
 
 revision: str = "7c3e51a9d2f4"
-down_revision: str | None = "5b1e9c2d7a40"
+down_revision: str | None = "7d3f0a91c2b4"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
