@@ -311,6 +311,15 @@ def cmd_api(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_mcp(args: argparse.Namespace, settings: Settings) -> int:
+    """The MCP server lives in api/ (it reads like the API); imported by name so no import crosses."""
+    import importlib
+
+    require_current_schema(settings).dispose()
+    importlib.import_module("api.mcp_server").main(settings)
+    return 0
+
+
 def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     from scraper.storage.runs import sync_sources
 
@@ -472,6 +481,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     demo.add_argument("--dir", help="where to keep the demo's database and sources file (default: a new temp dir)")
 
+    add("mcp", cmd_mcp, "serve the read-only queries as MCP tools over stdio, for agents")
     fetch = add("fetch", cmd_fetch, "fetch one URL politely; print the body or record it as a test fixture")
     fetch_command.add_arguments(fetch)
     export = add("export", cmd_export, "write every posting matching the filters to stdout as NDJSON or CSV")
