@@ -18,6 +18,7 @@ from starlette.responses import Response
 from api import queries
 from api.cache import DataVersion, ResponseCache, cached_response
 from api.dashboard import pages
+from api.dashboard.searches import searches_page
 from api.deps import CacheDep, SessionDep, TaxonomyDep
 from api.routers._render import cache_key
 from api.routers.jobs import MAX_ID
@@ -116,6 +117,12 @@ def job(request: Request, posting_id: str, session: SessionDep, cache: CacheDep,
 def sources(request: Request, session: SessionDep, cache: CacheDep) -> Response:
     """Every source with its newest run and the marks of its recent runs."""
     return _page(request, session, cache, lambda db: pages.sources_page(db))
+
+
+@router.get("/searches")
+def searches(session: SessionDep) -> Response:
+    """The saved searches with their feed links and last webhook delivery (not cached: saving one is no data change)."""
+    return Response(searches_page(session), media_type=HTML)
 
 
 @cache

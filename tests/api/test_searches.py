@@ -9,8 +9,9 @@ from typing import Any
 import feedparser
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine
+from sqlalchemy import Engine, insert
 
+from models.tables import WebhookDelivery
 from tests.api.conftest import ADMIN_TOKEN, add_posting, app_for
 
 ADMIN = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
@@ -168,3 +169,25 @@ def test_any_jobs_filter_is_an_ad_hoc_feed(client: TestClient, db: Engine, fmt: 
 def test_ad_hoc_feed_with_a_bad_filter_value_is_422(client: TestClient) -> None:
     assert client.get("/feeds/jobs.rss?remote=sometimes").status_code == 422
     assert client.get("/feeds/jobs.rss?category=astronaut").status_code == 422
+
+
+def test_the_dashboard_lists_searches_with_feeds_and_last_delivery(client: TestClient, db: Engine) -> None:
+    secret_path = "https://hooks.example.com/services/T000/B000/s3cr3t-token"
+    search_id = create(client, webhook_url=secret_path).json()["id"]
+    create(client, name="everything", filters={})
+    with db.begin() as connection:
+        connection.execute(
+            insert(WebhookDelivery).values(
+                webhook_id="msg_1", search_id=search_id, status="failed", attempts=30, postings=[1, 2]
+            )
+        )
+
+    page = client.get("/searches")
+
+    assert page.status_code == 200
+    html = page.text
+    assert "remote DE over 150k" in html and "everything" in html
+    assert "category=data-engineer&amp;min_salary_usd=150000&amp;remote=remote" in html
+    assert f'href="/feeds/searches/{search_id}.atom"' in html
+    assert "hooks.example.com" in html and "s3cr3t-token" not in html and "whsec_" not in html
+    assert "failed" in html
