@@ -1,8 +1,8 @@
 """saved searches, the postings announced to each, and the webhook outbox
 
 Revision ID: 7c3e51a9d2f4
-Revises: 7d3f0a91c2b4
-Create Date: 2026-12-04 11:15:00.000000
+Revises: 7d3e1a9c4b52
+Create Date: 2026-12-04 11:45:00.000000
 """
 
 from collections.abc import Sequence
@@ -14,7 +14,7 @@ import models.tables
 from alembic import op
 
 revision: str = "7c3e51a9d2f4"
-down_revision: str | None = "7d3f0a91c2b4"
+down_revision: str | None = "7d3e1a9c4b52"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
