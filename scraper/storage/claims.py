@@ -202,7 +202,7 @@ def latest_slots(engine: Engine) -> dict[str, datetime]:
             .where(ScrapeRun.scheduled_for.is_not(None))
             .group_by(ScrapeRun.source)
         )
-        return {source: slot for source, slot in rows}
+        return {source: slot for source, slot in rows if slot is not None}
 
 
 def _active_run(

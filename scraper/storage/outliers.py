@@ -113,7 +113,8 @@ class OutlierJudge:
                     Posting.annual_usd_mid.is_not(None),
                     Posting.last_seen >= seen_at,
                 )
-                found = [(pid, float(mid), list(flags or [])) for pid, mid, flags in connection.execute(query)]
+                rows = connection.execute(query)
+                found = [(pid, float(mid), list(flags or [])) for pid, mid, flags in rows if mid is not None]
                 outliers = {
                     pid
                     for pid, mid, flags in found
