@@ -1,7 +1,7 @@
 """saved searches, the postings announced to each, and the webhook outbox
 
 Revision ID: 7c3e51a9d2f4
-Revises: 7d3e1a9c4b52
+Revises: 7c3e91d4a2b8
 Create Date: 2026-12-04 11:45:00.000000
 """
 
@@ -14,7 +14,7 @@ import models.tables
 from alembic import op
 
 revision: str = "7c3e51a9d2f4"
-down_revision: str | None = "7d3e1a9c4b52"
+down_revision: str | None = "7c3e91d4a2b8"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
@@ -107,7 +108,8 @@ def _live_cubes(session: Session, scope: SalaryScope, slugs: Sequence[str]) -> d
         Posting.first_seen,
         Posting.closed_at,
     ).where(*salary_conditions(session, unfiltered), Posting.category.in_(list(slugs)))
-    for category, *values in session.execute(query):
+    found_rows: Any = session.execute(query)  # typed per column by SQLAlchemy 2.1, as tuples by 2.0
+    for category, *values in found_rows:
         rows[category].append(SalaryRow(*values))
     return {slug: salary_cube(found) for slug, found in rows.items()}
 
@@ -182,6 +184,7 @@ def salary_history(
     last_stored = bucket_start(refreshed_at, bucket)
     points = []
     for start in starts:
+        qs: tuple[float | None, ...]
         count, qs = stored.get(start, (0, (None, None, None)))
         if start > last_stored and now_open is not None:
             count, qs = now_open[0], tuple(now_open[1:])

@@ -11,6 +11,7 @@ import logging
 import time
 from collections.abc import Callable, Collection, Sequence
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import Connection, Engine, delete, func, insert, select
 
@@ -80,7 +81,8 @@ def _salary_rows(connection: Connection, category: str) -> list[SalaryRow]:
         Posting.first_seen,
         Posting.closed_at,
     ).where(Posting.category == category, Posting.duplicate_of.is_(None), Posting.annual_usd_mid.is_not(None))
-    return [SalaryRow(*row) for row in connection.execute(query)]
+    rows: Any = connection.execute(query)  # typed per column by SQLAlchemy 2.1, as tuples by 2.0
+    return [SalaryRow(*row) for row in rows]
 
 
 def _write_summaries(connection: Connection, category: str, rows: Sequence[SalaryRow]) -> None:
