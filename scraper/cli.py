@@ -7,7 +7,6 @@ on stderr and exit 2; a failed source exits 1.
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import os
 import socket
@@ -27,6 +26,7 @@ from models.db import create_db_engine
 from models.records import NormalizedPosting
 from models.settings import Settings
 from scraper.commands import fetch as fetch_command
+from scraper.commands import normalizer as normalizer_commands
 from scraper.commands.export import add_arguments as add_export_arguments
 from scraper.commands.export import cmd_export
 from scraper.commands.sources import register as register_sources_commands
@@ -123,46 +123,6 @@ def migrate_database(settings: Settings) -> Engine:
 
 def cmd_db_upgrade(args: argparse.Namespace, settings: Settings) -> int:
     migrate_database(settings).dispose()
-    return 0
-
-
-def cmd_salary(args: argparse.Namespace, settings: Settings) -> int:
-    from scraper.normalization.currency import annualize, load_rates
-    from scraper.normalization.salary import parse_salary
-    from scraper.validation.salary import salary_flags
-
-    salary = parse_salary(args.text, default_currency=args.currency)
-    if salary is None:
-        print("null")
-        return 0
-    rates = load_rates()
-    low, high = annualize(salary, rates)
-    result = {
-        "raw": salary.raw,
-        "min": salary.min,
-        "max": salary.max,
-        "currency": salary.currency,
-        "period": salary.period,
-        "period_basis": salary.period_basis,
-        "annual_usd_min": low,
-        "annual_usd_max": high,
-        "flags": [{"code": f.code, "message": f.message} for f in salary_flags(salary, rates)],
-    }
-    print(json.dumps(result, ensure_ascii=False))
-    return 0
-
-
-def cmd_classify(args: argparse.Namespace, settings: Settings) -> int:
-    from scraper.normalization.title import classify_title, clean_title, load_title_rules
-
-    rules = load_title_rules(args.rules) if args.rules else None
-    title = clean_title(args.title)
-    result = classify_title(title, rules=rules)
-    out: dict[str, Any] = {"title": title, "category": result.slug}
-    if args.explain:
-        out["rule"] = result.rule
-        out["matched"] = result.matched
-    print(json.dumps(out, ensure_ascii=False))
     return 0
 
 
@@ -397,10 +357,6 @@ def cmd_rates_update(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def cmd_fetch(args: argparse.Namespace, settings: Settings) -> int:
-    return fetch_command.run(args)
-
-
 # --- parser -----------------------------------------------------------------------------------
 
 
@@ -463,10 +419,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     sources = add("sources", cmd_sources, "list the configured sources with their last run, or edit the file")
     register_sources_commands(sources)
-    salary = add("salary", cmd_salary, "print the normalizer's reading of a salary text as JSON")
+    salary = add("salary", normalizer_commands.cmd_salary, "print the normalizer's reading of a salary text as JSON")
     salary.add_argument("text", help='salary text, e.g. "USD 60K - 120K"')
     salary.add_argument("--currency", help="currency to assume when the text names none (ISO 4217)")
-    classify = add("classify", cmd_classify, "print the role category of a job title as JSON")
+    classify = add("classify", normalizer_commands.cmd_classify, "print the role category of a job title as JSON")
     classify.add_argument("title", help='job title, e.g. "Lead Developer (AI)"')
     classify.add_argument("--explain", action="store_true", help="also show which rule decided")
     classify.add_argument("--rules", help="a title rules file to use instead of the bundled one")
@@ -482,7 +438,9 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--dir", help="where to keep the demo's database and sources file (default: a new temp dir)")
 
     add("mcp", cmd_mcp, "serve the read-only queries as MCP tools over stdio, for agents")
-    fetch = add("fetch", cmd_fetch, "fetch one URL politely; print the body or record it as a test fixture")
+    fetch = add(
+        "fetch", fetch_command.cmd_fetch, "fetch one URL politely; print the body or record it as a test fixture"
+    )
     fetch_command.add_arguments(fetch)
     export = add("export", cmd_export, "write every posting matching the filters to stdout as NDJSON or CSV")
     add_export_arguments(export)

@@ -14,6 +14,7 @@ from datetime import UTC
 from pathlib import Path
 from typing import Any
 
+from models.settings import Settings
 from scraper.errors import FetchError
 from scraper.fetching import Fetcher, FetchPolicy, Page
 
@@ -103,3 +104,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--allow-private-network", action="store_true", help="allow loopback/private addresses (a local mirror)"
     )
     parser.add_argument("--ignore-robots", action="store_true", help="do not ask robots.txt (your own server only)")
+
+
+def cmd_fetch(args: argparse.Namespace, settings: Settings) -> int:
+    return run(args)
