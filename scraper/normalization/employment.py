@@ -101,6 +101,10 @@ _TERMS: Final[dict[str, EmploymentType]] = {
 # A permanent contract says nothing of hours; read as full-time only when the text names no hours.
 _IMPLIED_FULL_TIME: Final = frozenset({"cdi", "permanent", "unbefristet", "festanstellung", "indefinido"})
 _MAX_WORDS: Final = 3
+# Whole-field values of one word that some ATS APIs use for hours (Workable's `type`: "full", "part");
+# read only when they are the whole field, since "full" alone in running text names nothing.
+_WHOLE_FIELD: Final[dict[str, EmploymentType]] = {"full": FT, "part": PT}
+
 # Text longer than this is not an employment type field; reading stops there.
 MAX_CHARS: Final = 2_000
 
@@ -118,6 +122,8 @@ def parse_employment_types(text: str | Sequence[str] | None) -> tuple[Employment
     ['full-time', 'contract']
     >>> [t.value for t in parse_employment_types("CDI")]  # a permanent contract, no hours named
     ['full-time']
+    >>> [t.value for t in parse_employment_types("full")], parse_employment_types("full remote")
+    (['full-time'], ())
     """
     if text is None:
         return ()
@@ -130,6 +136,11 @@ def parse_employment_types(text: str | Sequence[str] | None) -> tuple[Employment
             break
         item = item[:budget]
         budget -= len(item)
+        whole = _WHOLE_FIELD.get(item.strip().lower())
+        if whole is not None:
+            if whole not in found:
+                found.append(whole)
+            continue
         words = _WORD_RE.findall(_CAMEL_RE.sub(" ", item).lower().translate(_ACCENTS))
         i = 0
         while i < len(words):

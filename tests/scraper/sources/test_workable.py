@@ -215,7 +215,6 @@ def test_normalized_fields() -> None:
     assert posting.url == f"{SITE}4F2A91C7D3/"
 
 
-@pytest.mark.xfail(strict=True, reason="reading salaries and 'full'/'part' from Workable text is dq's (issue 13)")
 def test_normalized_salary_and_employment_type() -> None:
     [raw] = parsed_with_account(make_source(), detail_page("4F2A91C7D3"))
     assert isinstance(raw, RawPosting)
