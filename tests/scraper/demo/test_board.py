@@ -13,17 +13,9 @@ import pytest
 from models.records import RawPosting, Salary
 from scraper.config import SourceConfig, parse_sources
 from scraper.demo import DemoBoard, board_state, demo_sources_toml
-from scraper.demo.board import (
-    BOARDS,
-    ROTATION_FIRST_ID,
-    DemoJob,
-    Pay,
-    featured_salary,
-    lever_id,
-    load_catalogue,
-    parse_catalogue,
-    relative_age,
-)
+from scraper.demo.catalogue import BOARDS, ROTATION_FIRST_ID, DemoJob, Pay, load_catalogue, parse_catalogue
+from scraper.demo.renderers.featured import featured_salary, relative_age
+from scraper.demo.site import lever_id
 from scraper.errors import ParseError
 from scraper.fetching import Fetcher, FetchPolicy
 from scraper.normalization.stated import read_stated_salary
