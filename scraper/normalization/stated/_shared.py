@@ -22,8 +22,8 @@ PERIOD_WORDS: tuple[tuple[Period, re.Pattern[str]], ...] = (
 )
 
 
-def positive_number(value: Any) -> float | None:
-    """A positive finite number from a JSON number or a decimal string ("172800.0", "1,250"); else None."""
+def amount(value: Any) -> float | None:
+    """A finite number of either sign from a JSON number or a decimal string ("172800.0", "1,250", "-5"); else None."""
     if isinstance(value, bool):
         return None
     try:
@@ -35,12 +35,44 @@ def positive_number(value: Any) -> float | None:
             return None
     except (ValueError, OverflowError):
         return None
-    return number if math.isfinite(number) and number > 0 else None
+    return number if math.isfinite(number) else None
+
+
+def stated_bounds(low: Any, high: Any, *, zero_means_not_given: bool = False) -> tuple[float | None, float | None]:
+    """The two bounds an API states, as amounts, with what its zeros mean.
+
+    A format whose documentation says 0 is "not given" (Lever's undisclosed range, RemoteOK) reads a 0 as None.
+    Elsewhere a 0 beside a positive bound is the open end of the range ("180000 - 0" is from 180000), and a
+    salary of nothing but zeros is a zero. A zero or negative amount is kept either way: validation flags it
+    (`salary_not_positive`) and keeps it out of the record, instead of the posting silently stating no pay.
+
+    >>> stated_bounds(0, 0), stated_bounds(0, 0, zero_means_not_given=True)
+    ((0.0, 0.0), (None, None))
+    >>> stated_bounds("180000", 0), stated_bounds(-5, 0, zero_means_not_given=True)
+    ((180000.0, None), (-5.0, None))
+    """
+    lo, hi = amount(low), amount(high)
+    if zero_means_not_given:
+        return (None if lo == 0 else lo), (None if hi == 0 else hi)
+    return open_ended(lo, hi)
+
+
+def open_ended(low: float | None, high: float | None) -> tuple[float | None, float | None]:
+    """A 0 beside a positive bound is the open end of the range, not a zero.
+
+    >>> open_ended(0.0, 240000.0), open_ended(0.0, 0.0), open_ended(0.0, -1.0)
+    ((None, 240000.0), (0.0, 0.0), (0.0, -1.0))
+    """
+    if low == 0 and high is not None and high > 0:
+        return None, high
+    if high == 0 and low is not None and low > 0:
+        return low, None
+    return low, high
 
 
 def cents(value: Any) -> float | None:
-    amount = positive_number(value)
-    return amount / 100 if amount is not None else None
+    number = amount(value)
+    return number / 100 if number is not None else None
 
 
 def divide(value: float | None, count: int) -> float | None:
@@ -90,6 +122,13 @@ def raw_text(
 
 
 def merge(salaries: list[Salary]) -> Salary | None:
+    """Zone/tier ranges of one job as one Salary: in one currency and period, the span of them all; else the first.
+
+    Zones are alternatives, so a zone stating no positive pay (a 0-0 placeholder) is left out while another
+    zone states pay; when every zone states zero, the zeros stand (and validation flags them).
+    """
+    paid = [s for s in salaries if _positive(s)]
+    salaries = paid or salaries
     if not salaries:
         return None
     first = salaries[0]
@@ -105,3 +144,7 @@ def merge(salaries: list[Salary]) -> Salary | None:
         period_basis=PeriodBasis.STATED,
         raw="; ".join(s.raw for s in salaries),
     )
+
+
+def _positive(salary: Salary) -> bool:
+    return all(bound is None or bound > 0 for bound in (salary.min, salary.max))

@@ -1,4 +1,8 @@
-"""Ashby salaries: the `Salary` components of a job's `compensation` object -> Salary."""
+"""Ashby salaries: the `Salary` components of a job's `compensation` object -> Salary.
+
+A 0 is a zero: Ashby states "no figure" as null (equity components: `minValue: null`; docs/FORMATS.md section 4),
+so a Salary component of zeros, or a negative amount, is kept for validation to flag.
+"""
 
 from __future__ import annotations
 
@@ -14,8 +18,8 @@ from scraper.normalization.stated._shared import (
     divide,
     merge,
     one_line,
-    positive_number,
     raw_text,
+    stated_bounds,
 )
 
 # Ashby `interval`: "<count> <UNIT>" ("1 YEAR", "2 WEEK") or "NONE".
@@ -57,7 +61,7 @@ def salary_from_ashby(compensation: Any) -> Salary | None:
 def _ashby_component(component: Any) -> Salary | None:
     if not isinstance(component, Mapping) or component.get("compensationType") != "Salary":
         return None
-    low, high = positive_number(component.get("minValue")), positive_number(component.get("maxValue"))
+    low, high = stated_bounds(component.get("minValue"), component.get("maxValue"))
     if low is None and high is None:
         return None
     interval = one_line(component.get("interval"))

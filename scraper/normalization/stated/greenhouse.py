@@ -1,6 +1,8 @@
 """Greenhouse salaries: `pay_input_ranges` (integer cents per zone) and currency metadata -> Salary.
 
 The data a source hands over is `{"pay_input_ranges": [...], "metadata": [...]}` as the job states them.
+A 0 is a zero: Greenhouse documents no "not given" value (an absent or null amount, or no range, is that;
+docs/FORMATS.md section 2), so a range of zeros, or a negative amount, is kept for validation to flag.
 """
 
 from __future__ import annotations
@@ -12,13 +14,15 @@ from typing import Any
 from models.enums import PeriodBasis
 from models.records import Salary
 from scraper.normalization.stated._shared import (
+    amount,
     cents,
     currency_code,
     merge,
     one_line,
+    open_ended,
     period_in_words,
-    positive_number,
     raw_text,
+    stated_bounds,
 )
 
 # Greenhouse metadata of a money type that is not base pay.
@@ -29,7 +33,8 @@ def salary_from_greenhouse_pay_range(pay_range: Any, pay_frequency: str | None =
     """One `pay_input_ranges` entry (amounts in integer cents) as a Salary.
 
     The period comes from the range's `title`, else from the job's "Pay Frequency" metadata value; else None.
-    A zero or missing amount is unknown; a range with no amount at all is no salary.
+    A missing amount is unknown; a range with no amount at all is no salary. A 0 beside a positive amount is the
+    open end of the range; a range of zeros is a zero salary (validation flags it: `salary_not_positive`).
 
     {"min_cents": 21500000, "max_cents": 28000000, "currency_type": "USD", "title": "Zone A Annual Salary"}
         -> 215000.0-280000.0 USD per year, raw "Zone A Annual Salary: USD 215000-280000"
@@ -40,7 +45,7 @@ def salary_from_greenhouse_pay_range(pay_range: Any, pay_frequency: str | None =
     """
     if not isinstance(pay_range, Mapping):
         return None
-    low, high = cents(pay_range.get("min_cents")), cents(pay_range.get("max_cents"))
+    low, high = open_ended(cents(pay_range.get("min_cents")), cents(pay_range.get("max_cents")))
     if low is None and high is None:
         return None
     title = one_line(pay_range.get("title"))
@@ -103,9 +108,9 @@ def salary_from_greenhouse_metadata(metadata: Any) -> Salary | None:
             continue
         kind = entry.get("value_type")
         if kind == "currency_range":
-            low, high = positive_number(value.get("min_value")), positive_number(value.get("max_value"))
+            low, high = stated_bounds(value.get("min_value"), value.get("max_value"))
         elif kind == "currency":
-            low = high = positive_number(value.get("amount"))
+            low = high = amount(value.get("amount"))
         else:
             continue
         if low is None and high is None:

@@ -1,6 +1,8 @@
 """Recruitee's offer `salary` object -> Salary: `{"min": "60000", "max": "90000", "currency": "EUR", "period": "year"}`.
 
 Amounts come as strings (sometimes numbers); the period is a word the API states. Pure and total.
+An offer with no pay states `null` amounts (tests/fixtures/sources/recruitee/README.md), so a 0 is a zero:
+kept for validation to flag (`salary_not_positive`), never read as "not given".
 """
 
 from __future__ import annotations
@@ -40,6 +42,8 @@ def salary_from_recruitee(salary: Any) -> Salary | None:
     'hour'
     >>> salary_from_recruitee({"min": None, "max": None, "currency": "EUR", "period": "year"}) is None
     True
+    >>> salary_from_recruitee({"min": "0", "max": "0", "currency": "EUR", "period": "year"}).min
+    0.0
     """
     if not isinstance(salary, Mapping):
         return None
@@ -53,6 +57,7 @@ def salary_from_recruitee(salary: Any) -> Salary | None:
         currency=currency if isinstance(currency, str) else None,
         period=PERIODS.get(key),
         unit=label,
+        zero_is_given=True,
     )
 
 

@@ -1,17 +1,21 @@
 """schema.org `baseSalary` (MonetaryAmount / QuantitativeValue / PriceSpecification) -> `Salary` (format "schema_org").
 
 Pure. Maps only what the JSON states; a free-text salary string is not parsed here (it returns None and the
-source keeps the text as `salary_text` for `parse_salary`).
+source keeps the text as `salary_text` for `parse_salary`). A 0 is a zero: schema.org says "no salary" by leaving
+`baseSalary` out, so an amount of zeros, or a negative one, is kept for validation to flag (`salary_not_positive`);
+a 0 beside a positive bound is the open end of the range.
 """
 
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Mapping
 
 from models.enums import Period, PeriodBasis
 from models.records import Salary
+from scraper.normalization.stated._shared import open_ended
 
 # schema.org defines HOUR, DAY, WEEK, MONTH, YEAR; career-page templates also print casing variants and
 # synonyms ("year", "ANNUAL", "PER_YEAR"; FORMATS.md section 7). Anything else is an unknown period (None).
@@ -31,9 +35,9 @@ UNIT_PERIODS: dict[str, Period] = {
     "ANNUM": Period.YEAR,
 }
 # "85,000" and "85000.50" are numbers; "85.000" (a European thousands dot?) and "$85,000" are not ours to guess.
-PLAIN_NUMBER_RE = re.compile(r"^\d+(?:\.\d+)?$")
-DOTTED_GROUPS_RE = re.compile(r"^\d{1,3}(?:\.\d{3})+$")
-GROUPED_NUMBER_RE = re.compile(r"^\d{1,3}(?:,\d{3})+(?:\.\d+)?$")
+PLAIN_NUMBER_RE = re.compile(r"^-?\d+(?:\.\d+)?$")
+DOTTED_GROUPS_RE = re.compile(r"^-?\d{1,3}(?:\.\d{3})+$")
+GROUPED_NUMBER_RE = re.compile(r"^-?\d{1,3}(?:,\d{3})+(?:\.\d+)?$")
 CURRENCY_RE = re.compile(r"^[A-Za-z]{3}$")
 
 
@@ -82,6 +86,7 @@ def _from_amount(amount: Mapping[object, object], fallback_currency: str | None)
         # PriceSpecification spells the amount price / minPrice / maxPrice.
         low = _number(amount.get("minPrice", amount.get("minValue", amount.get("price"))))
         high = _number(amount.get("maxPrice", amount.get("maxValue", amount.get("price"))))
+    low, high = open_ended(low, high)
     if low is None and high is None:
         return None
     return Salary(
@@ -105,19 +110,22 @@ def _bounds(value: Mapping[object, object]) -> tuple[float | None, float | None]
 
 
 def _number(value: object) -> float | None:
+    """A finite number of either sign (a zero or negative one is stated, and validation flags it); else None."""
     if isinstance(value, bool):
         return None
+    number: float | None = None
     if isinstance(value, int | float):
-        return float(value) if value == value else None  # NaN is not an amount
-    if isinstance(value, str):
+        try:
+            number = float(value)
+        except OverflowError:  # an integer beyond any float
+            return None
+    elif isinstance(value, str):
         text = value.strip().replace(" ", "")
         if DOTTED_GROUPS_RE.match(text):
             return None
-        if PLAIN_NUMBER_RE.match(text):
-            return float(text)
-        if GROUPED_NUMBER_RE.match(text):
-            return float(text.replace(",", ""))
-    return None
+        if PLAIN_NUMBER_RE.match(text) or GROUPED_NUMBER_RE.match(text):
+            number = float(text.replace(",", ""))
+    return number if number is not None and math.isfinite(number) else None  # NaN and infinity are not amounts
 
 
 def _period(unit: object) -> Period | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from typing import Any
 
 import pytest
@@ -88,10 +89,11 @@ def pay_range(low: Any, high: Any, title: Any = "Annual Salary", currency: Any =
             salary(215000.0, 280000.0, "USD", YEAR, "Annual Salary: USD 215000-280000"),
             None,
         ),
+        # a 0 beside a positive bound is the open end; a range of zeros is a zero, kept for validation to flag
         case(pay_range(18000000, 0), salary(180000.0, None, "USD", YEAR, "Annual Salary: USD 180000+"), None),
         case(pay_range(None, 18000000, None, None), salary(None, 180000.0, None, None, "up to 180000"), None),
-        case(pay_range(0, 0), None, None),
-        case(pay_range(-100, None), None, None),
+        case(pay_range(0, 0), salary(0.0, 0.0, "USD", YEAR, "Annual Salary: USD 0"), None),
+        case(pay_range(-100, None), salary(-1.0, None, "USD", YEAR, "Annual Salary: USD -1+"), None),
         case(pay_range(True, False), None, None),
         case({"title": "Annual Salary"}, None, None),
         case([3800, 4550], None, None),
@@ -129,6 +131,10 @@ def test_salary_from_greenhouse_pay_range(value: Any, frequency: str | None, exp
         case(
             [pay_range(0, 0, "Zone 0 Annual"), pay_range(10000000, None, "Zone 1 Annual")],
             salary(100000.0, None, "USD", YEAR, "Zone 1 Annual: USD 100000+"),
+        ),
+        case(
+            [pay_range(0, 0, "Zone 1 Annual"), pay_range(0, 0, "Zone 2 Annual")],
+            salary(0.0, 0.0, "USD", YEAR, "Zone 1 Annual: USD 0; Zone 2 Annual: USD 0"),
         ),
         case([], None),
         case("21500000", None),
@@ -176,6 +182,10 @@ RANGE_FIELD = {
                 RANGE_FIELD,
             ],
             salary(172800.0, 297000.0, "USD", None, "Pay Transparency Range: USD 172800-297000"),
+        ),
+        case(
+            [{**RANGE_FIELD, "value": {"unit": "USD", "min_value": "0.0", "max_value": "0.0"}}],
+            salary(0.0, 0.0, "USD", None, "Pay Transparency Range: USD 0"),
         ),
         case([{**RANGE_FIELD, "value": None}], None),
         case([{**RANGE_FIELD, "value": {"unit": "USD", "min_value": "", "max_value": "n/a"}}], None),
@@ -265,7 +275,12 @@ def lever(low: Any, high: Any, interval: Any, currency: Any = "USD") -> dict[str
             lever(200000, 150000, "per-year-salary"),
             salary(200000.0, 150000.0, "USD", YEAR, "USD 200000-150000 / per-year-salary"),
         ),
-        case(lever(0, 0, "per-year-salary"), None),
+        case(lever(0, 0, "per-year-salary"), None),  # Lever's zero dummy range: undisclosed, not a zero
+        case(
+            lever(0, 150000, "per-year-salary"),
+            salary(None, 150000.0, "USD", YEAR, "USD up to 150000 / per-year-salary"),
+        ),
+        case(lever(-1, 0, "per-year-salary"), salary(-1.0, None, "USD", YEAR, "USD -1+ / per-year-salary")),
         case(lever("n/a", None, "per-year-salary"), None),
         case(None, None),
         case("100000", None),
@@ -352,6 +367,15 @@ EQUITY = component(None, None, "NONE", None, "EquityPercentage")
         case({"summaryComponents": [component(60000, 80000, "1 MONTH", "INR", "Stipend")]}, None),
         case({"compensationTierSummary": "₹20L – ₹30L", "compensationTiers": [], "summaryComponents": []}, None),
         case({"summaryComponents": [component(None, None)]}, None),
+        case({"summaryComponents": [component(0, 0), EQUITY]}, salary(0.0, 0.0, "USD", YEAR, "USD 0 / 1 YEAR")),
+        case(
+            {"summaryComponents": [component(0, 240000)]},
+            salary(None, 240000.0, "USD", YEAR, "USD up to 240000 / 1 YEAR"),
+        ),
+        case(
+            {"summaryComponents": [component(-1, 240000)]},
+            salary(-1.0, 240000.0, "USD", YEAR, "USD -1-240000 / 1 YEAR"),
+        ),
         case({"summaryComponents": None, "compensationTiers": [None, "tier"]}, None),
         case(None, None),
     ],
@@ -367,7 +391,8 @@ def test_salary_from_ashby(value: Any, expected: Salary | None) -> None:
         case([90000, 0], salary(90000.0, None, "USD", YEAR, "USD 90000+ / year")),
         case([0, 150000], salary(None, 150000.0, "USD", YEAR, "USD up to 150000 / year")),
         case(["140000", "185000"], salary(140000.0, 185000.0, "USD", YEAR, "USD 140000-185000 / year")),
-        case([0, 0], None),
+        case([0, 0], None),  # RemoteOK's 0 is "not given"
+        case([-1, 0], salary(-1.0, None, "USD", YEAR, "USD -1+ / year")),
         case([None, None], None),
         case([True, True], None),
         case(["", "competitive"], None),
@@ -392,6 +417,8 @@ def test_salary_from_remoteok(value: list[Any], expected: Salary | None) -> None
             ["1,250", None], "usd", HOUR, salary(1250.0, None, "USD", HOUR, "USD 1250+ / hour"), id="'1,250' usd hour"
         ),
         pytest.param([float("inf"), 0], "USD", YEAR, None, id="inf 0"),
+        pytest.param([0, 0], "USD", YEAR, None, id="0 0 not given"),
+        pytest.param([-5, 0], "USD", YEAR, salary(-5.0, None, "USD", YEAR, "USD -5+ / year"), id="-5 0"),
     ],
 )
 def test_salary_from_amounts(
@@ -431,7 +458,10 @@ def test_mappers_are_total(value: Any, mapper: Any) -> None:
     if result is not None:
         assert result.period_basis is PeriodBasis.STATED
         assert result.min is not None or result.max is not None
-        assert all(bound is None or bound > 0 for bound in (result.min, result.max))
+        # any sign: a zero or negative amount is stated, and validation flags it (Lever's 0 is "not given")
+        assert all(bound is None or math.isfinite(bound) for bound in (result.min, result.max))
+        if mapper is salary_from_lever:
+            assert 0 not in (result.min, result.max)
         assert result.raw
 
 

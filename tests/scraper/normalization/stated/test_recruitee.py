@@ -25,7 +25,8 @@ CASES: list[tuple[Any, tuple[float | None, float | None, str | None, Period | No
      (3000.0, 3500.0, "PLN", None, "PLN 3000-3500 / fortnight")),
     ({"min": "60000", "max": "80000", "currency": None, "period": None}, (60000.0, 80000.0, None, None, "60000-80000")),
     ({"min": None, "max": None, "currency": "EUR", "period": "year"}, None),
-    ({"min": "0", "max": "0", "currency": "EUR", "period": "year"}, None),
+    # Recruitee states "no pay" as null: a 0 is a zero, kept for validation to flag
+    ({"min": "0", "max": "0", "currency": "EUR", "period": "year"}, (0.0, 0.0, "EUR", Period.YEAR, "EUR 0 / year")),
     ({"min": "n/a", "max": [], "currency": 3, "period": {}}, None),
     (None, None),
     ("EUR 60000-80000", None),
