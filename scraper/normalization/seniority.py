@@ -25,11 +25,17 @@ MAX_CHARS: Final = 500
 # "Mid-Market", "Mid-Size", "Mid-Cap" name a customer segment, not a level ("Account Executive, Mid-Market").
 _NOT_A_SEGMENT: Final = r"(?!\W*(?:market|size|sized|sized business|cap|tier|enterprise|west|atlantic)\b)"
 
+# A stated band of levels: its level stands only when the title names none. LinkedIn's "Mid-Senior level"
+# (SmartRecruiters' `experienceLevel` uses LinkedIn's scale: Internship, Entry Level, Associate, Mid-Senior
+# Level, Director, Executive, Not Applicable) is the experienced individual contributor: senior, unless the
+# title says "Staff", "Lead" or "Mid-level".
+_BANDS: Final[tuple[tuple[re.Pattern[str], Seniority], ...]] = (
+    (re.compile(r"\bmid\W*(?:to\W*)?senior\b"), Seniority.SENIOR),
+)
+
 _STATED: Final[tuple[tuple[re.Pattern[str], Seniority | None], ...]] = tuple(
     (re.compile(pattern), level)
     for pattern, level in (
-        # LinkedIn's "Mid-Senior level" spans two levels: the stated field says nothing, the title decides.
-        (r"\bmid\W*(?:to\W*)?senior\b", None),
         (r"\bnot applicable\b|\bn ?/ ?a\b|\bnone\b|\bany\b", None),
         (
             r"\b(?:intern(?:ship)?|praktikant\w*|praktikum|werkstudent\w*|stagiaire|stage|becari[oa]|trainee|student)\b",
@@ -134,20 +140,32 @@ def parse_seniority(stated: str | None, title: str | None) -> tuple[Seniority | 
     (<Seniority.PRINCIPAL: 'principal'>, 'title')
     >>> parse_seniority("Not Applicable", "Data Analyst")
     (None, None)
+    >>> parse_seniority("Mid-Senior Level", "Data Engineer"), parse_seniority("Mid-Senior Level", "Staff Engineer")
+    ((<Seniority.SENIOR: 'senior'>, 'stated'), (<Seniority.PRINCIPAL: 'principal'>, 'title'))
     """
+    band = None
     if stated:
-        level = level_from_stated(stated)
+        band = _band(stated)
+        level = None if band is not None else level_from_stated(stated)
         if level is not None:
             return level, "stated"
     if title:
         level = level_from_title(title)
         if level is not None:
             return level, "title"
-    return None, None
+    return (band, "stated") if band is not None else (None, None)
+
+
+def _band(stated: str) -> Seniority | None:
+    text = _fold(stated).replace("/", " ")
+    return next((level for pattern, level in _BANDS if pattern.search(text)), None)
 
 
 def level_from_stated(stated: str) -> Seniority | None:
-    """The level a source's level field names ("Entry-level" -> junior, "Mid-Senior level" -> None)."""
+    """The level a source's level field names ("Entry-level" -> junior, "Mid-Senior level" -> senior)."""
+    band = _band(stated)
+    if band is not None:
+        return band
     text = _fold(stated).replace("/", " ")
     for pattern, level in _STATED:
         if pattern.search(text):

@@ -26,7 +26,7 @@ STATED: list[tuple[str, Seniority | None]] = [
     ("Internship", INTERN),
     ("Associate", JUNIOR),
     ("entry_level", JUNIOR),
-    ("Mid-Senior Level", None),  # LinkedIn's two-level bucket states neither
+    ("Mid-Senior Level", SENIOR),  # LinkedIn's experienced individual contributor (a band: the title may refine it)
     ("Not Applicable", None),
     ("", None),
 ]
@@ -83,6 +83,26 @@ TITLES: list[tuple[str, Seniority | None]] = [
 ]
 
 
+# SmartRecruiters' `experienceLevel` {id, label}: LinkedIn's scale, every value the API documents.
+SMARTRECRUITERS: list[tuple[str, str, Seniority | None]] = [
+    ("internship", "Internship", INTERN),
+    ("entry_level", "Entry Level", JUNIOR),
+    ("associate", "Associate", JUNIOR),
+    ("mid_senior_level", "Mid-Senior Level", SENIOR),
+    ("director", "Director", EXECUTIVE),
+    ("executive", "Executive", EXECUTIVE),
+    ("not_applicable", "Not Applicable", None),
+]
+
+
+@pytest.mark.parametrize(
+    ("level_id", "label", "level"), SMARTRECRUITERS, ids=[label for _, label, _ in SMARTRECRUITERS]
+)
+def test_smartrecruiters_experience_levels(level_id: str, label: str, level: Seniority | None) -> None:
+    expected = (level, "stated" if level else None)
+    assert (parse_seniority(label, "Data Engineer"), parse_seniority(level_id, "Data Engineer")) == (expected, expected)
+
+
 @pytest.mark.parametrize(("stated", "level"), STATED, ids=[s or "<empty>" for s, _ in STATED])
 def test_stated_level(stated: str, level: Seniority | None) -> None:
     assert parse_seniority(stated, None) == (level, "stated" if level else None)
@@ -100,9 +120,23 @@ def test_level_from_title(title: str, level: Seniority | None) -> None:
         ("Entry-level", "Senior Data Engineer", (JUNIOR, "stated")),  # the stated field wins
         ("Not Applicable", "Senior Data Scientist", (SENIOR, "title")),
         ("Mid-Senior Level", "Staff Engineer", (PRINCIPAL, "title")),
+        ("Mid-Senior Level", "Junior Data Engineer", (JUNIOR, "title")),
+        ("Mid-Senior Level", "Mid-level Data Engineer", (MID, "title")),
+        ("Mid-Senior Level", "Store Analytics Manager", (SENIOR, "stated")),
+        ("mid_senior_level", None, (SENIOR, "stated")),
         (None, None, (None, None)),
     ],
-    ids=["stated", "stated-over-title", "not-applicable-falls-back", "span-falls-back", "nothing"],
+    ids=[
+        "stated",
+        "stated-over-title",
+        "not-applicable-falls-back",
+        "band-refined-by-title-staff",
+        "band-refined-by-title-junior",
+        "band-refined-by-title-mid",
+        "band-when-title-names-no-level",
+        "band-without-title",
+        "nothing",
+    ],
 )
 def test_stated_first_then_title(stated: str | None, title: str | None, expected: tuple[object, object]) -> None:
     assert parse_seniority(stated, title) == expected

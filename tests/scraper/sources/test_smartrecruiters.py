@@ -15,7 +15,7 @@ import respx
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from models.enums import EmploymentType, RemoteMode
+from models.enums import EmploymentType, RemoteMode, Seniority
 from models.records import RawPosting
 from scraper.config import SourceConfig
 from scraper.errors import ParseError, SourceConfigError
@@ -218,6 +218,20 @@ def test_normalized_fields() -> None:
     assert (posting.location.remote, posting.location.countries) == (RemoteMode.HYBRID, ("PT",))
     assert posting.employment_types == (EmploymentType.FULL_TIME,)
     assert posting.posted_at == datetime(2026, 11, 18, 9, 41, 22, 318000, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("posting_id", "seniority"),
+    [
+        ("744000061234567", Seniority.SENIOR),  # "Mid-Senior Level", a title with no level word
+        ("744000061240112", Seniority.JUNIOR),  # "Associate"
+        ("744000061251930", Seniority.JUNIOR),  # "Entry Level"
+    ],
+)
+def test_normalized_seniority(posting_id: str, seniority: Seniority) -> None:
+    [raw] = make_source().parse(detail_page(posting_id))
+    assert isinstance(raw, RawPosting)
+    assert normalize_posting(raw, NormalizationContext(now=FETCHED_AT)).seniority is seniority
 
 
 def test_normalized_salary() -> None:
