@@ -104,6 +104,32 @@ _STANDALONE_COUNTRY_CODES: Final = frozenset({"DE", "IN"})
 _WORD_LIKE_CODES: Final = frozenset(
     {"OR", "IN", "ME", "OK", "HI", "AS", "TO", "AT", "BE", "BY", "IS", "IT", "NO", "ON", "SO", "AN", "AM", "DO", "GO"}
 )
+# Words that make a region's name out of a country's or an area's ("Central Macedonia" is in Greece, "South Tyrol"
+# in Italy, "New England" in the US): such a phrase, when the gazetteer does not know it, is read as that country
+# only while nothing else in the location names another (`_Item.qualified`).
+_QUALIFIERS: Final = frozenset(
+    {
+        "central",
+        "north",
+        "northern",
+        "south",
+        "southern",
+        "east",
+        "eastern",
+        "west",
+        "western",
+        "northeast",
+        "northwest",
+        "southeast",
+        "southwest",
+        "upper",
+        "lower",
+        "new",
+        "inner",
+        "outer",
+        "middle",
+    }
+)
 # Words a location may carry around place names that say nothing about the place.
 _NOISE_WORDS: Final = frozenset(
     {"only", "or", "and", "based", "in", "the", "hq", "area", "greater", "metro", "office", "offices", "main"}
@@ -139,6 +165,7 @@ class _Item:
     places: tuple[_Place, ...]
     is_code: bool
     strong: bool  # names a place by itself (a weak item is a bare 2-letter code other than US)
+    qualified: bool = False  # a country or area name after a word such as "Central": maybe a region named after it
 
 
 @dataclass(slots=True)
@@ -233,7 +260,9 @@ def _scan_part(text: str, gazetteer: _Gazetteer) -> _Part:
                     part.worldwide = True
                     part.modes.append(RemoteMode.REMOTE)
                 else:
-                    part.items.append(_Item(places, is_code=False, strong=True))
+                    qualified = bool(part.unknown) and part.unknown[-1] == keys[i - 1] in _QUALIFIERS
+                    qualified = qualified and any(p.kind in ("country", "state") for p in places)
+                    part.items.append(_Item(places, is_code=False, strong=True, qualified=qualified))
                 matched = length
                 break
         if matched:
@@ -269,14 +298,17 @@ def _resolve_group(parts: list[_Part], result: _Result) -> None:
     chain_len = len(parts)
     # Evidence for reading an ambiguous item: countries named without doubt in the same chain (strong),
     # then the home countries of the known cities in it (weak).
-    strong_countries: set[str] = {
-        item.places[0].country
+    named = [
+        (item, item.places[0].country)
         for part in parts
         for item in part.items
         if len({q.country for q in item.places}) == 1
         and item.places[0].kind in ("country", "state")
         and item.places[0].country
-    }
+    ]
+    strong_countries = {country for _, country in named if country}
+    # What the chain names besides its region-like phrases: the evidence that a phrase is a region of elsewhere.
+    plain_countries = {country for item, country in named if country and not item.qualified}
     weak_countries: set[str] = {
         p.country for part in parts for item in part.items for p in item.places if p.kind == "city" and p.country
     }
@@ -284,6 +316,8 @@ def _resolve_group(parts: list[_Part], result: _Result) -> None:
     for index, part in enumerate(parts):
         picks: list[_Place] = []
         for item in part.items:
+            if item.qualified and _named_elsewhere(item, plain_countries or weak_countries):
+                continue
             pick = _choose(item, index, chain_len, len(part.items), strong_countries, weak_countries)
             if pick is not None:
                 picks.append(pick)
@@ -314,6 +348,12 @@ def _resolve_group(parts: list[_Part], result: _Result) -> None:
                     result.add(result.countries, place.country)
             elif place.country:
                 result.add(result.countries, place.country)
+
+
+def _named_elsewhere(item: _Item, countries: set[str]) -> bool:
+    """Whether the rest of the chain names countries and none of them is this item's: "Central Macedonia, Greece"
+    is a region of Greece, not North Macedonia; "Northern Italy" and "Southern Germany, DE" stay what they say."""
+    return bool(countries) and not countries & {place.country for place in item.places}
 
 
 def _choose(

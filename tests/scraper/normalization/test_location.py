@@ -100,6 +100,27 @@ CASES: list[tuple[str, tuple[RemoteMode | None, tuple[str, ...], tuple[str, ...]
     ("Hybrid (Berlin)", (H, ("DE",), (), ("Berlin",))),
     ("Remote-US", (R, ("US",), (), ())),
     ("Work from home", (R, (), (), ())),
+    # regions whose name holds another country's (issue 13: SmartRecruiters' "Central Macedonia" read as MK)
+    ("Central Macedonia", (None, ("GR",), (), ())),  # a known region
+    ("Thessaloniki, Central Macedonia, Greece", (None, ("GR",), (), ("Thessaloniki",))),
+    ("Greece - Central Macedonia", (None, ("GR",), (), ())),
+    ("East Macedonia and Thrace, Greece", (None, ("GR",), (), ())),
+    ("Western Macedonia", (None, ("GR",), (), ())),
+    ("South Tyrol", (None, ("IT",), (), ())),
+    ("Bolzano, South Tyrol, Italy", (None, ("IT",), (), ("Bolzano",))),
+    ("New England", (None, ("US",), (), ())),
+    ("Boston, New England", (None, ("US",), (), ("Boston",))),
+    # ... and ones the gazetteer does not know: the rest of the location says which country
+    ("Northern Macedonia Region, Greece", (None, ("GR",), (), ())),
+    ("Thessaloniki, Northern Macedonia", (None, ("GR",), (), ("Thessaloniki",))),  # a Greek city's country
+    ("Upper Tyrol, Italy", (None, ("IT",), (), ())),
+    ("Lower Austria, Austria", (None, ("AT",), (), ())),  # the region is of the country it names
+    # ... while a qualified country that nothing contradicts stays that country
+    ("Northern Italy", (None, ("IT",), (), ())),
+    ("Southern Germany, DE", (None, ("DE",), (), ())),
+    ("Macedonia", (None, ("MK",), (), ())),
+    ("Skopje, North Macedonia", (None, ("MK",), (), ("Skopje",))),
+    ("North Macedonia, Greece", (None, ("MK", "GR"), (), ())),  # the country's own name is no region
     # nothing guessed
     ("Springfield", (None, (), (), ())),
     ("Georgia", (None, (), (), ())),
