@@ -18,6 +18,10 @@ from models.enums import ChangeField, EmploymentType, Period, PeriodBasis, Remot
 from models.types import JsonValue, UTCDateTime
 
 STORED = "jobfeed.stored"
+# A fingerprint that starts so is a board key: a posting naming no company, keyed by its board (the host of its
+# URL), title, location, salary and posting date (scraper/normalization/posting.py `board_fingerprint`). Any
+# other fingerprint of a posting without a company links nothing: title and location alone would join employers.
+BOARD_FINGERPRINT_PREFIX = "b:"
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,5 +180,6 @@ class NormalizedPosting:
         )
     )
     apply_url: str | None = field(metadata=stored(Text(), api="detail"))
+    # the cross-source dedup key: company, title and location; a board key (BOARD_FINGERPRINT_PREFIX) without a company
     fingerprint: str = field(metadata=stored(String(64), api=None))
     payload: Any = field(default=None, compare=False, metadata=stored(JsonValue, hashed=False, api=None))

@@ -11,9 +11,10 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from urllib.parse import urlsplit
 
 from models.enums import SalaryOrigin
-from models.records import NormalizedPosting, RawPosting, Salary
+from models.records import BOARD_FINGERPRINT_PREFIX, Location, NormalizedPosting, RawPosting, Salary
 from models.text import clean_text, sanitize_html
 from scraper.errors import ScraperError
 from scraper.normalization.currency import Rates, annualize, load_rates
@@ -87,7 +88,8 @@ def normalize_posting(raw: RawPosting, context: NormalizationContext) -> Normali
         posted_at=posted_at,
         description_html=sanitize_html(raw.description_html),
         apply_url=clean_text(raw.apply_url),
-        fingerprint=fingerprint(company, title, location.raw),
+        fingerprint=(None if company else board_fingerprint(url, title, location, salary, posted_at))
+        or fingerprint(company, title, location.raw),
         payload=raw.payload,
     )
 
@@ -131,3 +133,37 @@ def fingerprint(company: str | None, title: str, location: str | None) -> str:
     """
     key = "|".join((_key(company), _key(title), _key(location)))
     return hashlib.sha256(key.encode()).hexdigest()
+
+
+def board_fingerprint(
+    url: str, title: str, location: Location, salary: Salary | None, posted_at: datetime | None
+) -> str | None:
+    """The key for "the same job" of a posting that names no company: on one board (the host of its URL), the
+    same title, location, salary and posting date are one posting. None without a salary or a date: title and
+    location alone would join different employers' postings of one day.
+
+    The location counts as read (countries, regions, cities), so two sources printing it differently agree; the
+    date counts by its UTC day, so "3 hours ago" read by two runs of one day agrees. The key starts with
+    BOARD_FINGERPRINT_PREFIX, which tells storage's dedup pass it may link a posting without a company.
+
+    >>> salary = Salary(190000, 260000, "USD", None, "stated", "$190K-$260K")
+    >>> day = datetime(2026, 11, 29, 9, tzinfo=UTC)
+    >>> remote_us = Location("Remote - US", countries=("US",))
+    >>> a = board_fingerprint("https://ai-jobs.net/job/1/", "Staff LLM Engineer", remote_us, salary, day)
+    >>> a == board_fingerprint("https://www.AI-jobs.net/j/1", "staff llm engineer", remote_us, salary, day)
+    True
+    >>> a.startswith(BOARD_FINGERPRINT_PREFIX), len(a)
+    (True, 64)
+    >>> board_fingerprint("https://ai-jobs.net/job/1/", "Staff LLM Engineer", remote_us, None, day) is None
+    True
+    """
+    if salary is None or posted_at is None:
+        return None
+    host = (urlsplit(url).hostname or "").removeprefix("www.")
+    places = [",".join(location.countries), ",".join(location.regions), ",".join(map(_key, location.cities))]
+    where = "/".join(places) if any(places) else _key(location.raw)
+    pay = f"{salary.min} {salary.max} {salary.currency} {salary.period}"
+    day = posted_at.astimezone(UTC).date().isoformat()
+    key = "|".join((host, _key(title), where, pay, day))
+    digest = hashlib.sha256(key.encode()).hexdigest()
+    return BOARD_FINGERPRINT_PREFIX + digest[: 64 - len(BOARD_FINGERPRINT_PREFIX)]

@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy import BigInteger, Connection, String, Text, bindparam, select, text, update
 
+from models.records import BOARD_FINGERPRINT_PREFIX
 from models.tables import Posting
 from scraper.storage._sql import among, chunks
 from scraper.storage._transaction import is_postgres
@@ -29,9 +30,15 @@ class _Member:
     duplicate_of: int | None
 
 
+def linkable(fingerprint: str, company: str | None) -> bool:
+    """Whether a fingerprint may link postings: with a company, or a board key (title, location, salary and date
+    on one board). Without a company any other fingerprint is title and location alone, which would join
+    unrelated employers' "Data Engineer, Remote"."""
+    return company is not None or fingerprint.startswith(BOARD_FINGERPRINT_PREFIX)
+
+
 def dedup_keys(row: dict[str, Any]) -> tuple[str | None, str | None]:
-    # Without a company, "Data Engineer, Remote" would join unrelated employers: the fingerprint cannot tell.
-    return (row["fingerprint"] if row["company"] is not None else None), row["apply_url"]
+    return (row["fingerprint"] if linkable(row["fingerprint"], row["company"]) else None), row["apply_url"]
 
 
 def add_keys(row: dict[str, Any], fingerprints: set[str], urls: set[str]) -> None:
@@ -45,7 +52,7 @@ def add_keys(row: dict[str, Any], fingerprints: set[str], urls: set[str]) -> Non
 def repoint_duplicates(connection: Connection, fingerprints: set[str], apply_urls: set[str], ids: set[int]) -> int:
     """Recompute `duplicate_of` for every open posting linked to these keys or pointing at these ids.
 
-    Open postings of *different* sources sharing a fingerprint (with a company) or a non-null apply URL
+    Open postings of *different* sources sharing a linkable fingerprint (`linkable`) or a non-null apply URL
     are one job; linked transitively, they form a group whose representative is its oldest member
     (first_seen, then id), with `duplicate_of` NULL; every other member points at it. A posting alone,
     or only with postings of its own source, points nowhere. Returns the number of rows re-pointed.
@@ -62,7 +69,7 @@ def repoint_duplicates(connection: Connection, fingerprints: set[str], apply_url
         for posting_id, source, fingerprint, company, apply_url, first_seen, duplicate_of in found:
             if posting_id in members:
                 continue
-            key = fingerprint if company is not None else None
+            key = fingerprint if linkable(fingerprint, company) else None
             members[posting_id] = _Member(posting_id, source, key, apply_url, first_seen, duplicate_of)
             if key is not None and key not in done_fingerprints:
                 fingerprint_front.add(key)
@@ -108,7 +115,11 @@ def _pg_open_by(column: str, key_type: str, condition: str = "") -> str:
 _PG_OPEN_LINKED = text(
     " UNION ".join(
         (
-            _pg_open_by("fingerprint", "varchar", " AND p.company IS NOT NULL"),
+            _pg_open_by(
+                "fingerprint",
+                "varchar",
+                f" AND (p.company IS NOT NULL OR p.fingerprint LIKE '{BOARD_FINGERPRINT_PREFIX}%')",
+            ),
             _pg_open_by("apply_url", "text"),
             _pg_open_by("duplicate_of", "bigint"),
         )
@@ -117,13 +128,14 @@ _PG_OPEN_LINKED = text(
 
 
 def _open_linked(connection: Connection, fingerprints: set[str], apply_urls: set[str], ids: set[int]) -> list[Any]:
-    """The open postings with one of these fingerprints (and a company), apply URLs, or `duplicate_of` ids."""
+    """The open postings with one of these linkable fingerprints, apply URLs, or `duplicate_of` ids."""
     if is_postgres(connection):
         keys = {"fingerprint": sorted(fingerprints), "apply_url": sorted(apply_urls), "duplicate_of": sorted(ids)}
         return list(connection.execute(_PG_OPEN_LINKED, keys))
     conditions = [
         *(
-            among(connection, Posting.fingerprint, chunk, String) & Posting.company.is_not(None)
+            among(connection, Posting.fingerprint, chunk, String)
+            & (Posting.company.is_not(None) | Posting.fingerprint.startswith(BOARD_FINGERPRINT_PREFIX, autoescape=True))
             for chunk in chunks(fingerprints)
         ),
         *(among(connection, Posting.apply_url, chunk, Text) for chunk in chunks(apply_urls)),
@@ -147,7 +159,7 @@ def stored_keys(connection: Connection, fingerprints: set[str], apply_urls: set[
     if not fingerprints and not apply_urls:
         return set(), set()
     found = _open_linked(connection, fingerprints, apply_urls, set())
-    shared_fingerprints = {row.fingerprint for row in found if row.company is not None} & fingerprints
+    shared_fingerprints = {row.fingerprint for row in found if linkable(row.fingerprint, row.company)} & fingerprints
     return shared_fingerprints, {row.apply_url for row in found} & apply_urls
 
 
