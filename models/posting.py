@@ -7,9 +7,10 @@ Pure: no I/O. The table (models/tables.py), storage and the API's schemas and qu
 from __future__ import annotations
 
 import dataclasses
+import operator
 import types
 import typing
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
@@ -140,17 +141,64 @@ def stored_value(value: Any) -> Any:
     return value
 
 
+def _store_text(value: Any) -> Any:
+    return strip_controls(value) if value.__class__ is str else stored_value(value)
+
+
+def _store_plain(value: Any) -> Any:
+    return value if value is None or value.__class__ in _PLAIN else stored_value(value)
+
+
+def _store_enum(value: Any) -> Any:
+    return value.value if isinstance(value, Enum) else stored_value(value)
+
+
+def _store_texts(value: Any) -> Any:
+    if value.__class__ is not tuple:
+        return stored_value(value)
+    return [strip_controls(item) if item.__class__ is str else stored_value(item) for item in value]
+
+
+def _store_enums(value: Any) -> Any:
+    if value.__class__ is not tuple:
+        return stored_value(value)
+    return [item.value if isinstance(item, Enum) else stored_value(item) for item in value]
+
+
+_PLAIN = frozenset({bool, int, float, datetime})
+
+
+def _storer(column: PostingColumn) -> Callable[[Any], Any]:
+    """`stored_value` narrowed to the column's declared type (a value of another type takes the general way):
+    row building runs once per posting and column, and the general way's type tests cost most of it."""
+    if column.annotation is Any:
+        return clean_json
+    kind, _ = optional_part(column.annotation)
+    item = typing.get_args(kind)[0] if column.is_list else kind
+    is_enum = isinstance(item, type) and issubclass(item, Enum)
+    if column.is_list:
+        return _store_enums if is_enum else _store_texts if item is str else stored_value
+    return _store_enum if is_enum else _store_text if kind is str else _store_plain if kind in _PLAIN else stored_value
+
+
+def _getter(column: PostingColumn) -> Callable[[NormalizedPosting], Any]:
+    if column.composite is None:
+        return operator.attrgetter(column.field)
+    composite, name = column.composite, column.field
+
+    def get(posting: NormalizedPosting) -> Any:
+        part = getattr(posting, composite)
+        return None if part is None else getattr(part, name)
+
+    return get
+
+
+_STORERS = tuple((column.name, _getter(column), _storer(column)) for column in POSTING_COLUMNS)
+
+
 def stored_values(posting: NormalizedPosting) -> dict[str, Any]:
     """Every content column's value for one record (the key, `source` and `external_id`, not included)."""
-    values: dict[str, Any] = {}
-    for column in POSTING_COLUMNS:
-        if column.composite is None:
-            value = getattr(posting, column.field)
-        else:
-            part = getattr(posting, column.composite)
-            value = None if part is None else getattr(part, column.field)
-        values[column.name] = clean_json(value) if column.annotation is Any else stored_value(value)
-    return values
+    return {name: store(get(posting)) for name, get, store in _STORERS}
 
 
 def hashed_content(values: Mapping[str, Any]) -> list[Any]:
