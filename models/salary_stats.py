@@ -10,7 +10,7 @@ import heapq
 import math
 from bisect import bisect_left
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Literal, NamedTuple
@@ -117,28 +117,45 @@ class CellKey(NamedTuple):
     include_flagged: bool
 
 
-def salary_cube(rows: Iterable[SalaryRow]) -> dict[CellKey, Distribution]:
-    """Every group of one category's open postings: each of seniority, country and remote either one value
-    (NONE when unknown) or ALL, with and without flagged salaries.
+def cells_of(seniority: str | None, remote: str | None, countries: Sequence[str] | None) -> set[tuple[str, str, str]]:
+    """The groups (seniority, country, remote) a posting counts in: its own values or ALL, each.
+
+    >>> sorted(cells_of("senior", None, ["us"]))[:3]
+    [('*', '*', ''), ('*', '*', '*'), ('*', 'US', '')]
+    """
+    own_countries = dict.fromkeys(c.upper() for c in countries) if countries else (NONE,)
+    return {(s, c, r) for s in (seniority or NONE, ALL) for c in (*own_countries, ALL) for r in (remote or NONE, ALL)}
+
+
+def salary_cube(
+    rows: Iterable[SalaryRow], only: Collection[tuple[str, str, str]] | None = None
+) -> dict[CellKey, Distribution]:
+    """Every group of one category's open postings (those of `only` alone, when given): each of seniority,
+    country and remote either one value (NONE when unknown) or ALL, with and without flagged salaries.
 
     A posting naming several countries counts once in each, and once in the ALL country group.
     """
     # one list per finest group, then each roll-up as the concatenation of the groups it covers; the ALL
     # country groups come from their own lists, since a posting naming several countries counts once there
+    # rows grouped by their own values first (one dict lookup per row), their countries expanded per group
+    own: dict[tuple[str | None, str | None, tuple[str, ...], bool], list[float]] = defaultdict(list)
+    for row in rows:
+        if row.closed_at is None:
+            own[(row.seniority, row.remote, tuple(row.countries or ()), row.salary_flagged)].append(row.value)
     by_country: dict[tuple[str, str, str, bool], list[float]] = defaultdict(list)
     by_posting: dict[tuple[str, str, str, bool], list[float]] = defaultdict(list)
-    for row in rows:
-        if row.closed_at is not None:
-            continue
-        seniority, remote = row.seniority or NONE, row.remote or NONE
-        by_posting[(seniority, ALL, remote, row.salary_flagged)].append(row.value)
-        for country in dict.fromkeys(c.upper() for c in row.countries) if row.countries else (NONE,):
-            by_country[(seniority, country, remote, row.salary_flagged)].append(row.value)
+    for (seniority_value, remote_value, countries, flagged), values in own.items():
+        seniority, remote = seniority_value or NONE, remote_value or NONE
+        by_posting[(seniority, ALL, remote, flagged)].extend(values)
+        for country in dict.fromkeys(c.upper() for c in countries) if countries else (NONE,):
+            by_country[(seniority, country, remote, flagged)].extend(values)
     groups: dict[tuple[str, str, str], tuple[list[float], list[float]]] = defaultdict(lambda: ([], []))
     for finest in (by_country, by_posting):
         for (seniority, country, remote, flagged), values in finest.items():
             for s in (seniority, ALL):
                 for r in (remote, ALL):
+                    if only is not None and (s, country, r) not in only:
+                        continue
                     clean, bad = groups[(s, country, r)]
                     (bad if flagged else clean).extend(values)
     cube: dict[CellKey, Distribution] = {}
@@ -190,11 +207,19 @@ class HistoryPoint(NamedTuple):
 def salary_history_points(rows: Sequence[SalaryRow], starts: Sequence[date], bucket: Bucket) -> list[HistoryPoint]:
     """Quartiles per bucket over the rows open at some time during it (first seen before its end, not closed
     before its start), in one sweep over the buckets in order; every row is counted as given (filter first).
+    `rows` come in `first_seen` order.
     """
-    arriving = sorted(rows, key=lambda row: row.first_seen)
+    arriving = rows
     leaving: list[tuple[datetime, int, float]] = []
     open_values: SortedList = SortedList()
     points, next_row = [], 0
+    if starts:  # the rows open during the first bucket in one sorted load, not one insertion each
+        lo, hi = utc_midnight(starts[0]), utc_midnight(next_bucket(starts[0], bucket))
+        next_row = bisect_left(arriving, hi, key=lambda row: row.first_seen)
+        head = arriving[:next_row]
+        leaving = [(row.closed_at, n, row.value) for n, row in enumerate(head) if row.closed_at and row.closed_at >= lo]
+        heapq.heapify(leaving)
+        open_values.update([row.value for row in head if row.closed_at is None] + [value for *_, value in leaving])
     for start in starts:
         lo, hi = utc_midnight(start), utc_midnight(next_bucket(start, bucket))
         while next_row < len(arriving) and arriving[next_row].first_seen < hi:

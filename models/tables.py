@@ -91,6 +91,18 @@ class Posting(Base):
         # API: newest first with closed postings included, and the sources of a job's duplicates
         Index("ix_postings_first_seen_id", "first_seen", "id"),
         Index("ix_postings_duplicate_of", "duplicate_of"),
+        # salary summaries' upkeep: a category's salaried postings read from the index alone (PostgreSQL: no
+        # heap), each seniority x remote cell in value order
+        Index(
+            "ix_postings_salary_cells",
+            "category",
+            "seniority",
+            "remote",
+            "annual_usd_mid",
+            postgresql_include=["countries", "salary_flagged", "first_seen", "closed_at"],
+            postgresql_where=text("annual_usd_mid IS NOT NULL AND duplicate_of IS NULL"),
+            sqlite_where=text("annual_usd_mid IS NOT NULL AND duplicate_of IS NULL"),
+        ),
         # API: `q` over title and company; PostgreSQL only (SQLite filters with LIKE)
         Index(
             "ix_postings_search",
@@ -289,10 +301,13 @@ class SummaryState(Base):
 
 
 class SummaryDirty(Base):
-    """A category whose salary-relevant postings changed since its summaries were computed.
+    """Postings of one category whose salary-relevant columns changed since its summaries were computed: their
+    seniority, remote mode and countries (the cells they count in) and the earliest moment the change reaches
+    back to (the history buckets from it on). A mark with all four null stands for the whole category.
 
-    Written by database triggers on `postings` (migration 20261204_1015), consumed by the summaries' upkeep:
-    append-only rows, so concurrent writers never wait on each other here.
+    Written by database triggers on `postings` (migrations 20261204_1015, 20261204_1400), one statement per
+    write statement on PostgreSQL; consumed by the summaries' upkeep: append-only rows, so concurrent writers
+    never wait on each other here.
     """
 
     __tablename__ = "summary_dirty"
@@ -300,6 +315,20 @@ class SummaryDirty(Base):
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     category: Mapped[str] = mapped_column(String(60))
+    seniority: Mapped[str | None] = mapped_column(String(20))
+    remote: Mapped[str | None] = mapped_column(String(10))
+    countries: Mapped[list[str] | None] = mapped_column(JsonValue)
+    since: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class CategoryCount(Base):
+    """Open, non-duplicate postings per category, kept exact by triggers on `postings` in the writing
+    transaction itself (migration 20261204_1400): what `/api/v1/categories` serves without counting."""
+
+    __tablename__ = "category_counts"
+
+    category: Mapped[str] = mapped_column(String(60), primary_key=True)
+    open_jobs: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class SavedSearch(Base):

@@ -1,13 +1,11 @@
-"""Categories: open jobs per category with the median salary."""
+"""Categories: open jobs per category with the median salary, both read from tables the writers keep (the
+counts exact, kept by triggers on `postings` in each writing transaction: no count of postings per request)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import (
-    func,
-    select,
-)
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from api.queries.salaries import SalaryScope
@@ -16,16 +14,12 @@ from models.schemas import (
     CategoryOut,
     CategorySalaryOut,
 )
-from models.tables import Posting
+from models.tables import CategoryCount
 from models.taxonomy import Category
 
 
 def open_jobs_by_category(session: Session) -> dict[str, int]:
-    query = (
-        select(Posting.category, func.count())
-        .where(Posting.closed_at.is_(None), Posting.duplicate_of.is_(None))
-        .group_by(Posting.category)
-    )
+    query = select(CategoryCount.category, CategoryCount.open_jobs).where(CategoryCount.open_jobs > 0)
     return {category: count for category, count in session.execute(query)}
 
 

@@ -1,8 +1,11 @@
-"""Salary summaries' upkeep: recompute the statistics and history of the categories whose postings changed.
+"""Salary summaries' upkeep: recompute the statistics and history cells that changed postings count in.
 
-Triggers on `postings` mark a category dirty (summary_dirty); `refresh_summaries` recomputes each dirty
-category exactly, one category per transaction under a lock of its own (no global lock, no full scan).
-The statistic itself is models.salary_stats; this module only reads rows and writes summaries.
+Triggers on `postings` mark what changed (summary_dirty: the category, the posting's cell keys, and the earliest
+moment the change reaches); `refresh_summaries` recomputes exactly the marked cells of each category and its
+history buckets from that moment on, one category per transaction under a lock of its own (no global lock). The
+rows come from the covering index `ix_postings_salary_cells` (every change marks the category's roll-up cell,
+whose exact quantiles need all its values, so each upkeep reads the category's salaried postings from the
+index, never the table). The statistic itself is models.salary_stats; this module only reads and writes.
 """
 
 from __future__ import annotations
@@ -10,22 +13,29 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Collection, Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar, cast
 
-from sqlalchemy import Connection, Engine, delete, func, insert, select
+import orjson
+import psycopg
+from sqlalchemy import Connection, Engine, delete, func, insert, or_, select, tuple_
 
 from models.salary_stats import (
     Bucket,
     SalaryRow,
+    bucket_start,
     bucket_starts,
+    cells_of,
     salary_cube,
     salary_history_points,
+    utc_midnight,
 )
 from models.tables import Posting, SalaryHistoryPoint, SalarySummary, SummaryDirty, SummaryState
 from scraper.storage._transaction import _begin_sqlite_write, is_postgres
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 # First key of the per-category advisory locks (the second is the category's hash); apart from
 # POSTINGS_LOCK_KEY so that an upkeep never waits for a writer's batch, nor a batch for an upkeep.
@@ -53,6 +63,25 @@ def refresh_summaries(engine: Engine, categories: Collection[str] = (), *, now: 
     return done
 
 
+@dataclass(slots=True)
+class _Dirty:
+    """What one category's marks ask to recompute: every cell and bucket, or these cells and the buckets
+    from `since` on."""
+
+    whole: bool = False
+    cells: set[tuple[str, str, str]] = field(default_factory=set)
+    since: datetime | None = None
+
+    def add(
+        self, seniority: str | None, remote: str | None, countries: list[str] | None, since: datetime | None
+    ) -> None:
+        if since is None:  # a mark naming no cell nor time: the whole category
+            self.whole = True
+            return
+        self.cells |= cells_of(seniority, remote, countries)
+        self.since = since if self.since is None else min(self.since, since)
+
+
 def _refresh_category(engine: Engine, category: str, *, force: bool, now: datetime) -> bool:
     with engine.begin() as connection:
         if is_postgres(connection):
@@ -60,35 +89,86 @@ def _refresh_category(engine: Engine, category: str, *, force: bool, now: dateti
         else:
             _begin_sqlite_write(connection)
         # Marks committed from here on stay for the next upkeep: this transaction reads after deleting.
-        marks = connection.execute(delete(SummaryDirty).where(SummaryDirty.category == category)).rowcount
+        marks = connection.execute(
+            delete(SummaryDirty)
+            .where(SummaryDirty.category == category)
+            .returning(SummaryDirty.seniority, SummaryDirty.remote, SummaryDirty.countries, SummaryDirty.since)
+        ).all()
         if not marks and not force:
             return False
-        rows = _salary_rows(connection, category)
-        _write_summaries(connection, category, rows)
-        _write_history(connection, category, rows, now)
+        refreshed_at = connection.scalar(select(SummaryState.refreshed_at).where(SummaryState.category == category))
+        dirty = _Dirty(whole=force or refreshed_at is None)
+        for mark in marks:
+            dirty.add(*mark)
+        # buckets after the last upkeep were served as the postings open then: they are written now too
+        since = None if dirty.whole or dirty.since is None else min(dirty.since, refreshed_at or now)
+        rows = _salary_rows(connection, category, since)
+        _write_summaries(connection, category, rows, None if dirty.whole else dirty.cells)
+        _write_history(connection, category, rows, now, since)
         connection.execute(delete(SummaryState).where(SummaryState.category == category))
         connection.execute(insert(SummaryState).values(category=category, refreshed_at=now))
     return True
 
 
-def _salary_rows(connection: Connection, category: str) -> list[SalaryRow]:
-    query = select(
-        Posting.seniority,
-        Posting.remote,
-        Posting.countries,
-        Posting.salary_flagged,
-        Posting.annual_usd_mid,
-        Posting.first_seen,
-        Posting.closed_at,
-    ).where(Posting.category == category, Posting.duplicate_of.is_(None), Posting.annual_usd_mid.is_not(None))
-    rows: Any = connection.execute(query)  # typed per column by SQLAlchemy 2.1, as tuples by 2.0
-    return [SalaryRow(*row) for row in rows]
+def _first_bucket(since: datetime) -> datetime:
+    return utc_midnight(min(bucket_start(since, "week"), bucket_start(since, "month")))
 
 
-def _write_summaries(connection: Connection, category: str, rows: Sequence[SalaryRow]) -> None:
-    connection.execute(delete(SalarySummary).where(SalarySummary.category == category))
+_SALARY_COLUMNS = (
+    Posting.seniority,
+    Posting.remote,
+    Posting.countries,
+    Posting.salary_flagged,
+    Posting.annual_usd_mid,
+    Posting.first_seen,
+    Posting.closed_at,
+)
+# PostgreSQL's read skips what costs most per row in the client: the JSON decoding of `countries` (a few
+# distinct lists, decoded once each) and SQLAlchemy's per-value result processing; timestamps come as UTC.
+_PG_SALARY_ROWS = (
+    "SELECT seniority, remote, countries::text, salary_flagged, annual_usd_mid, first_seen, closed_at "
+    "FROM postings WHERE category = %(category)s AND annual_usd_mid IS NOT NULL AND duplicate_of IS NULL "
+    "AND (closed_at IS NULL OR closed_at >= %(closed_since)s)"
+)
+
+
+def _salary_rows(connection: Connection, category: str, since: datetime | None) -> list[SalaryRow]:
+    """The category's salaried postings (from the covering index): open ones, and those closed during the
+    buckets from `since` on (all of them without `since`)."""
+    closed_since = _first_bucket(since) if since is not None else datetime(1, 1, 1, tzinfo=UTC)
+    if is_postgres(connection):
+        driver = cast("psycopg.Connection[Any]", connection.connection.driver_connection)
+        with driver.cursor() as cursor:
+            cursor.execute("SET LOCAL TimeZone = 'UTC'")
+            cursor.execute(_PG_SALARY_ROWS, {"category": category, "closed_since": closed_since})
+            found = cursor.fetchall()
+        lists: dict[str | None, list[str] | None] = {None: None}
+        rows = []
+        for seniority, remote, countries, flagged, value, first_seen, closed_at in found:
+            if countries not in lists:
+                lists[countries] = orjson.loads(countries)
+            rows.append(SalaryRow(seniority, remote, lists[countries], flagged, value, first_seen, closed_at))
+        return rows
+    query = select(*_SALARY_COLUMNS).where(
+        Posting.category == category,
+        Posting.annual_usd_mid.is_not(None),
+        Posting.duplicate_of.is_(None),
+        or_(Posting.closed_at.is_(None), Posting.closed_at >= closed_since),
+    )
+    typed: Any = connection.execute(query)  # typed per column by SQLAlchemy 2.1, as tuples by 2.0
+    return [SalaryRow(*row) for row in typed]
+
+
+def _write_summaries(
+    connection: Connection, category: str, rows: Sequence[SalaryRow], cells: set[tuple[str, str, str]] | None
+) -> None:
+    if cells is None:
+        connection.execute(delete(SalarySummary).where(SalarySummary.category == category))
+    keys = tuple_(SalarySummary.seniority, SalarySummary.country, SalarySummary.remote)
+    for cell_chunk in _chunks(sorted(cells or ()), 200):
+        connection.execute(delete(SalarySummary).where(SalarySummary.category == category, keys.in_(cell_chunk)))
     values = []
-    for key, stats in salary_cube(rows).items():
+    for key, stats in salary_cube(rows, cells).items():
         qs = stats.quantiles or (None, None, None, None, None)
         values.append(
             {
@@ -113,19 +193,32 @@ def _write_summaries(connection: Connection, category: str, rows: Sequence[Salar
         connection.execute(insert(SalarySummary), chunk)
 
 
-def _write_history(connection: Connection, category: str, rows: Sequence[SalaryRow], now: datetime) -> None:
-    connection.execute(delete(SalaryHistoryPoint).where(SalaryHistoryPoint.category == category))
-    if not rows:
-        return
+def _write_history(
+    connection: Connection, category: str, rows: Sequence[SalaryRow], now: datetime, since: datetime | None
+) -> None:
+    """The week and month points from the bucket holding `since` to today (every point without `since`)."""
     today = now.date()
-    earliest = min(row.first_seen for row in rows).date()
-    values = []
     spans: tuple[tuple[Bucket, timedelta], ...] = (
         ("week", timedelta(weeks=HISTORY_WEEKS)),
         ("month", timedelta(days=31 * HISTORY_MONTHS)),
     )
+    if since is None:
+        connection.execute(delete(SalaryHistoryPoint).where(SalaryHistoryPoint.category == category))
+        if not rows:
+            return
+    rows = sorted(rows, key=lambda row: row.first_seen)  # once, not once per bucket kind and flag
+    first = since.date() if since is not None else rows[0].first_seen.date()
+    values = []
     for bucket, back in spans:
-        starts = bucket_starts(max(earliest, today - back), today, bucket)
+        starts = bucket_starts(max(first, today - back), today, bucket)
+        if since is not None and starts:
+            connection.execute(
+                delete(SalaryHistoryPoint).where(
+                    SalaryHistoryPoint.category == category,
+                    SalaryHistoryPoint.bucket == bucket,
+                    SalaryHistoryPoint.start >= starts[0],
+                )
+            )
         for include_flagged in (False, True):
             kept = rows if include_flagged else [row for row in rows if not row.salary_flagged]
             for point in salary_history_points(kept, starts, bucket):
@@ -146,7 +239,7 @@ def _write_history(connection: Connection, category: str, rows: Sequence[SalaryR
         connection.execute(insert(SalaryHistoryPoint), chunk)
 
 
-def _chunks(values: list[dict[str, object]], size: int) -> list[list[dict[str, object]]]:
+def _chunks(values: list[T], size: int) -> list[list[T]]:
     return [values[i : i + size] for i in range(0, len(values), size)]
 
 

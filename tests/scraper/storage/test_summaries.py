@@ -10,14 +10,14 @@ from dataclasses import replace
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import Engine, select, update
+from sqlalchemy import Engine, delete, func, select, update
 from sqlalchemy.orm import Session
 
 from api import queries
 from models.enums import RemoteMode, Seniority
 from models.records import Flag, Location, NormalizedPosting
-from models.salary_stats import bucket_starts, describe
-from models.tables import Posting, SummaryDirty, SummaryState
+from models.salary_stats import bucket_start, bucket_starts, cells_of, describe
+from models.tables import Posting, SalaryHistoryPoint, SalarySummary, SummaryDirty, SummaryState
 from models.taxonomy import Category
 from scraper.storage.postings import close_missing, upsert_postings
 from scraper.storage.summaries import SummaryUpkeep, dirty_categories, refresh_summaries
@@ -179,3 +179,121 @@ def test_upkeep_after_a_batch_waits_its_interval(store: Engine) -> None:
     with Session(store) as session:
         assert session.scalars(select(SummaryState.category)).all() == ["data-engineer"]
         assert session.scalars(select(SummaryDirty.id)).all() == []
+
+
+def summary_rows(engine: Engine) -> dict[tuple[str, str, str, str, bool], int]:
+    with engine.connect() as connection:
+        found = connection.execute(
+            select(
+                SalarySummary.category,
+                SalarySummary.seniority,
+                SalarySummary.country,
+                SalarySummary.remote,
+                SalarySummary.include_flagged,
+                SalarySummary.count,
+            )
+        )
+        return {tuple(key): count for *key, count in found}  # type: ignore[misc]
+
+
+def test_a_run_over_several_categories_recomputes_exactly_the_cells_and_buckets_it_changed(store: Engine) -> None:
+    rng = random.Random(5)
+    first = [varied(n, rng) for n in range(60)]
+    upsert_postings(store, "board", first, run_id=new_run(store), now=T0 - timedelta(days=60))
+    refresh_summaries(store, now=T0 - timedelta(days=60))
+    refresh_summaries(store, [c.slug for c in CATEGORIES], now=T0 - timedelta(days=30))
+    # every stored cell and history point gets a count no computation yields: what the next upkeep does not
+    # rewrite keeps it
+    with store.begin() as connection:
+        connection.execute(update(SalarySummary).values(count=-1))
+        connection.execute(update(SalaryHistoryPoint).values(count=-1))
+    senior_us = replace(
+        make_posting("n1", category="data-engineer"),
+        seniority=Seniority.SENIOR,
+        location=Location(raw="x", remote=RemoteMode.HYBRID, countries=("US",)),
+    )
+    junior_de = replace(
+        make_posting("n2", category="data-scientist"),
+        seniority=Seniority.JUNIOR,
+        location=Location(raw="x", remote=None, countries=("DE", "FR")),
+    )
+    upsert_postings(store, "board", [*first, senior_us, junior_de], run_id=new_run(store), now=T0)
+    assert refresh_summaries(store, now=T0) == ["data-engineer", "data-scientist"]
+
+    changed = {("data-engineer", *cell) for cell in cells_of("senior", "hybrid", ["US"])}
+    changed |= {("data-scientist", *cell) for cell in cells_of("junior", None, ["DE", "FR"])}
+    assert len(changed) == 8 + 12
+    cells = summary_rows(store)
+    assert {key[:4] for key, count in cells.items() if count != -1} == changed, "the new postings' cells alone"
+    # buckets from the previous upkeep's on are rewritten (it served the later ones as the postings open then)
+    since = T0 - timedelta(days=30)
+    points = history_rows(store)
+    for (category, bucket, start, _), count in points.items():
+        assert (count != -1) == (start >= bucket_start(since, bucket)), (category, bucket, start)  # type: ignore[arg-type]
+
+    # and what it rewrote is what a recomputation of everything gives
+    refresh_summaries(store, [c.slug for c in CATEGORIES], now=T0)
+    everything = summary_rows(store)
+    assert {key: count for key, count in cells.items() if count != -1} == {
+        key: count for key, count in everything.items() if key[:4] in changed
+    }
+    assert_summaries_equal_scratch(store, T0.date())
+    recomputed = history_rows(store)
+    assert {k: c for k, c in points.items() if c != -1} == {
+        k: c for k, c in recomputed.items() if k in points and points[k] != -1
+    }
+
+
+def history_rows(engine: Engine) -> dict[tuple[str, str, date, bool], int]:
+    with engine.connect() as connection:
+        found = connection.execute(
+            select(
+                SalaryHistoryPoint.category,
+                SalaryHistoryPoint.bucket,
+                SalaryHistoryPoint.start,
+                SalaryHistoryPoint.include_flagged,
+                SalaryHistoryPoint.count,
+            )
+        )
+        return {tuple(key): count for *key, count in found}  # type: ignore[misc]
+
+
+def test_open_job_counts_follow_every_write_exactly(store: Engine) -> None:
+    def counts() -> tuple[dict[str, int], dict[str, int]]:
+        with Session(store) as session:
+            kept = {slug: n for slug, n in queries.open_jobs_by_category(session).items()}
+            live = dict(
+                session.execute(
+                    select(Posting.category, func.count())
+                    .where(Posting.closed_at.is_(None), Posting.duplicate_of.is_(None))
+                    .group_by(Posting.category)
+                ).all()
+            )
+        return kept, live
+
+    rng = random.Random(9)
+    postings = [varied(n, rng) for n in range(40)] + [make_posting("ds", category="data-scientist", salary=None)]
+    upsert_postings(store, "board", postings, run_id=new_run(store), now=T0)
+    kept, live = counts()
+    assert kept == live and sum(kept.values()) == len(postings)
+    # a category move, a close, a duplicate from another source, a reopen
+    moved = replace(postings[0], category="data-analyst")
+    upsert_postings(store, "board", [moved, *postings[2:]], run_id=new_run(store), now=T0 + timedelta(hours=3))
+    close_missing(
+        store,
+        "board",
+        [p.external_id for p in (moved, *postings[2:])],
+        run_id=new_run(store),
+        now=T0,
+        misses_to_close=1,
+    )
+    duplicate = replace(postings[5], source="other")
+    upsert_postings(store, "other", [duplicate], run_id=new_run(store), now=T0 + timedelta(hours=4))
+    kept, live = counts()
+    assert kept == live
+    assert live.get("data-analyst", 0) >= 1
+    upsert_postings(store, "board", postings, run_id=new_run(store), now=T0 + timedelta(hours=5))  # reopens
+    with store.begin() as connection:
+        connection.execute(delete(Posting).where(Posting.external_id == "ds"))
+    kept, live = counts()
+    assert kept == live and "data-scientist" in kept
