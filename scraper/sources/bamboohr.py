@@ -7,37 +7,32 @@ tests/fixtures/sources/bamboohr/README.md.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterator
 from typing import Any, ClassVar
 from urllib.parse import quote, unquote, urlsplit, urlunsplit
 
 from models.records import RawPosting
 from scraper.config import SourceConfig
-from scraper.errors import HTTPStatusError, ParseError
+from scraper.errors import ParseError
 from scraper.fetching import Fetcher, Page
 from scraper.sources._api import (
     absolute_url,
     board_endpoint,
     describe,
-    item_error,
     load_json,
     mapping,
     text,
     unique,
 )
 from scraper.sources._company import company_name
+from scraper.sources._listing import JSON_HEADERS, ListDetailSource, decoded
 from scraper.sources_file.schema import AtsOptions
-
-logger = logging.getLogger(__name__)
 
 LIST_PATH = "/careers/list"
 DEFAULT_MAX_PAGES = 500  # detail pages read per run, one per opening
-ACCEPT = {"Accept": "application/json"}
-GONE = frozenset({404, 410})
 
 
-class BambooHrSource:
+class BambooHrSource(ListDetailSource):
     """A BambooHR careers site: `board = "acme"` with `url = "https://acme.bamboohr.com"` (or a mirror); a `url`
     with a path is the complete list endpoint, and details are read beside it (`.../careers/{id}/detail`).
 
@@ -45,10 +40,15 @@ class BambooHrSource:
     `max_pages` (500: the detail pages read per run). An opening whose detail says it is not "Open" is left
     out; one whose detail is gone (404) since the list was read is skipped. `isRemote` is the workplace
     marker as found; `locationType` codes are not documented (public consumers disagree on them), so they
-    stay in the payload uninterpreted.
+    stay in the payload uninterpreted. `fetch` and `parse` are _listing.ListDetailSource's: one list page, then
+    each opening's detail.
     """
 
     kind: ClassVar[str] = "bamboohr"
+    list_name: ClassVar[str] = "a BambooHR list"
+    items_key: ClassVar[str] = "result"
+    cards_noun: ClassVar[str] = "openings"
+    keyless: ClassVar[str] = "an opening without an id (its detail cannot be read)"
 
     def __init__(self, config: SourceConfig) -> None:
         self.config = config
@@ -56,6 +56,7 @@ class BambooHrSource:
         self.board = options.board
         self.url = board_endpoint(config.url, options.board, LIST_PATH, {})
         self.max_pages = options.max_pages or DEFAULT_MAX_PAGES
+        self.max_details = self.max_pages
 
     def opening_url(self, ident: str, *, detail: bool = False) -> str:
         """An opening's page beside the list endpoint: `.../careers/{id}`, or its JSON `.../careers/{id}/detail`."""
@@ -64,52 +65,34 @@ class BambooHrSource:
         path = f"{base}/{quote(ident, safe='')}" + ("/detail" if detail else "")
         return urlunsplit((parts.scheme, parts.netloc, path, "", ""))
 
-    def fetch(self, fetcher: Fetcher) -> Iterator[Page]:
-        listing = fetcher.get(self.url, headers=ACCEPT)
-        yield listing
-        try:
-            document = load_json(listing)
-        except ParseError:
-            return  # parse() reports it
-        idents = _opening_ids(document)
-        for count, ident in enumerate(idents):
-            if count >= self.max_pages:
-                logger.warning(
-                    "%s: stopped after max_pages = %d details; %d openings were not read",
-                    self.config.name,
-                    self.max_pages,
-                    len(idents) - count,
-                )
-                return
-            try:
-                yield fetcher.get(self.opening_url(ident, detail=True), headers=ACCEPT)
-            except HTTPStatusError as exc:
-                if exc.status_code not in GONE:
-                    raise
-                logger.warning(
-                    "%s: opening %s was listed but its detail is gone (%d); skipped",
-                    self.config.name,
-                    ident,
-                    exc.status_code,
-                )
+    def detail_url(self, key: str) -> str:
+        return self.opening_url(key, detail=True)
 
-    def parse(self, page: Page) -> Iterator[RawPosting | ParseError]:
+    def listed_pages(self, fetcher: Fetcher) -> Iterator[tuple[Page, list[Any] | None]]:
+        """The one list page: BambooHR lists every opening at once."""
+        listing = fetcher.get(self.url, headers=JSON_HEADERS)
+        document = decoded(listing)
+        openings = document.get(self.items_key) if isinstance(document, dict) else None
+        yield listing, openings if isinstance(openings, list) else None
+
+    def card_key(self, card: Any) -> str | None:
+        return _ident(card) if isinstance(card, dict) else None
+
+    def gone(self, key: str, status: int) -> None:
+        self.log.warning(
+            "%s: opening %s was listed but its detail is gone (%d); skipped", self.config.name, key, status
+        )
+
+    def check_listed(self, page: Page, cards: list[Any]) -> None:
+        pass  # the postings come from the detail pages; a list page reports only openings that cannot be followed
+
+    def is_detail(self, page: Page) -> bool:
+        return urlsplit(page.url).path.rstrip("/").endswith("/detail")
+
+    def parse_detail(self, page: Page) -> Iterator[RawPosting | ParseError]:
+        """A detail page's opening; unlike the other list/detail kinds, a detail of the wrong shape is one skipped
+        opening (yielded), not a refused page."""
         document = load_json(page)
-        if urlsplit(page.url).path.rstrip("/").endswith("/detail"):
-            yield from self._parse_detail(document, page)
-            return
-        openings = document.get("result") if isinstance(document, dict) else None
-        if not isinstance(openings, list):
-            raise ParseError(
-                f"{page.url}: expected a BambooHR list {{'result': [...]}}, got {describe(document)}", url=page.url
-            )
-        # The postings come from the detail pages; here only an opening that cannot be followed is reported.
-        for index, opening in enumerate(openings):
-            if not isinstance(opening, dict) or _ident(opening) is None:
-                error = ParseError("an opening without an id (its detail cannot be read)")
-                yield item_error(page, index, opening, error)
-
-    def _parse_detail(self, document: Any, page: Page) -> Iterator[RawPosting | ParseError]:
         opening = mapping(mapping(document).get("result")).get("jobOpening")
         ident = unquote(urlsplit(page.url).path.rstrip("/").removesuffix("/detail").rpartition("/")[2])
         if not isinstance(opening, dict):
@@ -151,12 +134,6 @@ def _ident(opening: dict[str, Any]) -> str | None:
     if isinstance(value, bool) or not isinstance(value, str | int):
         return None
     return str(value).strip() or None
-
-
-def _opening_ids(document: Any) -> list[str]:
-    openings = document.get("result") if isinstance(document, dict) else None
-    found = [_ident(o) for o in openings if isinstance(o, dict)] if isinstance(openings, list) else []
-    return list(unique(found))
 
 
 def _place(value: Any) -> str | None:

@@ -6,8 +6,6 @@ Extracts strings as found; the Posting API states salaries only in the job-ad te
 from __future__ import annotations
 
 import html
-import logging
-from collections.abc import Iterator
 from typing import Any, ClassVar
 from urllib.parse import parse_qs, quote, urlsplit
 
@@ -17,9 +15,6 @@ from scraper.errors import ParseError
 from scraper.fetching import Fetcher, Page
 from scraper.sources._api import (
     absolute_url,
-    describe,
-    item_error,
-    load_json,
     mapping,
     require_jobs,
     text,
@@ -27,10 +22,8 @@ from scraper.sources._api import (
     with_query,
 )
 from scraper.sources._company import company_name
-from scraper.sources._listing import JSON_HEADERS, api_base, decoded, fetch_optional, place
+from scraper.sources._listing import JSON_HEADERS, ListDetailSource, api_base, next_offset, place
 from scraper.sources_file.schema import AtsOptions
-
-logger = logging.getLogger(__name__)
 
 PAGE_SIZE = 100  # the API's maximum
 DEFAULT_MAX_PAGES = 10
@@ -40,7 +33,7 @@ PUBLIC_SITE = "https://jobs.smartrecruiters.com"
 SECTIONS = ("companyDescription", "jobDescription", "qualifications", "additionalInformation")
 
 
-class SmartRecruitersSource:
+class SmartRecruitersSource(ListDetailSource):
     """A SmartRecruiters company: `board = "Acme"` (its company identifier, case as in its careers URL) with
     `url = "https://api.smartrecruiters.com"` (or a mirror).
 
@@ -50,10 +43,16 @@ class SmartRecruitersSource:
     takes `obey_robots = false`, a policy decision for whoever adds the source (FORMATS.md section 5b).
 
     `fetch` reads the list pages first (by `offset` until `totalFound`), then each listed posting's detail;
-    `parse` yields a posting per detail page and only unreadable cards from the list pages.
+    `parse` yields a posting per detail page and only unreadable cards from the list pages (_listing.ListDetailSource).
     """
 
     kind: ClassVar[str] = "smartrecruiters"
+    list_name: ClassVar[str] = "a SmartRecruiters list"
+    items_key: ClassVar[str] = "content"
+    detail_name: ClassVar[str] = "a SmartRecruiters posting"
+    cards_noun: ClassVar[str] = "postings"
+    keyless: ClassVar[str] = "a posting without an id (or not an object)"
+    first_cursor: ClassVar[Any] = (0, None)  # (offset, totalFound)
 
     def __init__(self, config: SourceConfig) -> None:
         self.config = config
@@ -68,68 +67,36 @@ class SmartRecruitersSource:
     def page_url(self, offset: int) -> str:
         return with_query(self.list_url, {"offset": str(offset), "limit": str(PAGE_SIZE)})
 
-    def detail_url(self, posting_id: str) -> str:
-        return f"{self.list_url}/{quote(posting_id, safe='')}"
+    def detail_url(self, key: str) -> str:
+        return f"{self.list_url}/{quote(key, safe='')}"
 
-    def fetch(self, fetcher: Fetcher) -> Iterator[Page]:
-        ids: list[str] = []
-        offset, total = 0, None
-        for number in range(self.max_pages):
-            page = fetcher.get(self.page_url(offset), headers=JSON_HEADERS)
-            document = decoded(page)
-            content = document.get("content") if isinstance(document, dict) else None
-            if number > 0 and not content:
-                break  # the list ended (or shrank) meanwhile
-            yield page
-            if not isinstance(content, list) or not isinstance(document, dict):
-                break
-            ids += [posting_id for item in content if (posting_id := _posting_id(item))]
-            if total is None and isinstance(document.get("totalFound"), int):
-                total = document["totalFound"]
-            offset += len(content)
-            if not content or (total is not None and offset >= total):
-                break
-        else:
-            logger.warning(
-                "%s: stopped after max_pages = %d; later postings were not read", self.config.name, number + 1
-            )
-        for posting_id in unique(ids):
-            if detail := fetch_optional(fetcher, self.detail_url(posting_id), self.config.name):
-                yield detail
+    def list_page(self, fetcher: Fetcher, cursor: Any) -> Page:
+        return fetcher.get(self.page_url(cursor[0]), headers=JSON_HEADERS)
 
-    def parse(self, page: Page) -> Iterator[RawPosting | ParseError]:
-        if urlsplit(page.url).path.rstrip("/") == self.list_path:
-            yield from self._parse_list(page)
-        else:
-            yield from self._parse_detail(page)
+    def next_cursor(self, cursor: Any, document: dict[str, Any], cards: list[Any]) -> Any:
+        offset, total = cursor
+        if total is None and isinstance(document.get("totalFound"), int):
+            total = document["totalFound"]
+        return next_offset(offset, total, cards)
 
-    def _parse_list(self, page: Page) -> Iterator[ParseError]:
-        document = load_json(page)
-        content = document.get("content") if isinstance(document, dict) else None
-        if not isinstance(content, list):
-            raise ParseError(
-                f"{page.url}: expected a SmartRecruiters list {{'content': [...]}}, got {describe(document)}",
-                url=page.url,
-            )
+    def card_key(self, card: Any) -> str | None:
+        return _posting_id(card)
+
+    def is_detail(self, page: Page) -> bool:
+        return urlsplit(page.url).path.rstrip("/") != self.list_path
+
+    def check_listed(self, page: Page, cards: list[Any]) -> None:
         if parse_qs(urlsplit(page.url).query).get("offset", ["0"])[0] in ("", "0"):
-            require_jobs(page, content, self.allow_empty)  # an unknown company identifier answers an empty list
-        for index, item in enumerate(content):
-            if _posting_id(item) is None:
-                yield item_error(page, index, item, ParseError("a posting without an id (or not an object)"))
+            require_jobs(page, cards, self.allow_empty)  # an unknown company identifier answers an empty list
 
-    def _parse_detail(self, page: Page) -> Iterator[RawPosting | ParseError]:
-        posting = load_json(page)
-        if not isinstance(posting, dict) or not posting:
-            raise ParseError(f"{page.url}: expected a SmartRecruiters posting, got {describe(posting)}", url=page.url)
-        visibility = posting.get("visibility")
-        if posting.get("active") is False or (isinstance(visibility, str) and visibility.upper() != "PUBLIC"):
-            return  # closed since it was listed, or not for the public
-        try:
-            yield self._posting(posting, page)
-        except ParseError as exc:
-            yield item_error(page, 0, posting, exc)
+    def public(self, document: dict[str, Any]) -> dict[str, Any] | None:
+        visibility = document.get("visibility")
+        if document.get("active") is False or (isinstance(visibility, str) and visibility.upper() != "PUBLIC"):
+            return None  # closed since it was listed, or not for the public
+        return document
 
-    def _posting(self, posting: dict[str, Any], page: Page) -> RawPosting:
+    def posting(self, item: dict[str, Any], document: dict[str, Any], page: Page) -> RawPosting:
+        posting = item
         location = mapping(posting.get("location"))
         return RawPosting(
             source=self.config.name,

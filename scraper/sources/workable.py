@@ -18,16 +18,13 @@ from scraper.fetching import Fetcher, Page
 from scraper.sources._api import (
     absolute_url,
     as_text,
-    describe,
-    item_error,
     load_json,
     mapping,
-    require_jobs,
     text,
     unique,
 )
 from scraper.sources._company import company_name
-from scraper.sources._listing import JSON_HEADERS, api_base, decoded, fetch_optional, place
+from scraper.sources._listing import JSON_HEADERS, ListDetailSource, api_base, fetch_optional, place
 from scraper.sources_file.schema import AtsOptions
 
 logger = logging.getLogger(__name__)
@@ -38,18 +35,24 @@ PLACE_KEYS = ("city", "region", "country")
 QUERY: dict[str, Any] = {"query": "", "location": [], "department": [], "worktype": [], "remote": []}
 
 
-class WorkableSource:
+class WorkableSource(ListDetailSource):
     """A Workable account: `board = "acme"` with `url = "https://apply.workable.com"` (or a mirror).
 
     Options: `board` (the account slug), `company` (else the account's name, else the slug made readable),
     `max_pages` (20 list pages). Jobs marked `isInternal` are never fetched nor yielded.
 
     `fetch` reads the list pages first, the account after the first one, then each listed job's detail;
-    `parse` yields a posting per detail page and only unreadable cards from the list pages. The account page
-    gives the company name to the details parsed after it (the one piece of state a parse keeps).
+    `parse` yields a posting per detail page and only unreadable cards from the list pages
+    (_listing.ListDetailSource). The account page gives the company name to the details parsed after it (the one
+    piece of state a parse keeps).
     """
 
     kind: ClassVar[str] = "workable"
+    list_name: ClassVar[str] = "a Workable job list"
+    items_key: ClassVar[str] = "results"
+    detail_name: ClassVar[str] = "a Workable job object"
+    keyless: ClassVar[str] = "a job without a shortcode (or not an object)"
+    first_cursor: ClassVar[Any] = ""  # no `nextPage` token yet
 
     def __init__(self, config: SourceConfig) -> None:
         self.config = config
@@ -70,42 +73,40 @@ class WorkableSource:
             "detail": urlsplit(self.detail_prefix).path,
         }
 
-    def detail_url(self, shortcode: str) -> str:
-        return self.detail_prefix + quote(shortcode, safe="")
+    def detail_url(self, key: str) -> str:
+        return self.detail_prefix + quote(key, safe="")
 
-    def fetch(self, fetcher: Fetcher) -> Iterator[Page]:
-        shortcodes: list[str] = []
-        token: str | None = None
-        for number in range(self.max_pages):
-            body = QUERY if token is None else {**QUERY, "token": token}
-            page = fetcher.post(self.list_url, json=body, headers=JSON_HEADERS)
-            document = decoded(page)
-            results = document.get("results") if isinstance(document, dict) else None
-            if number > 0 and not results:
-                break  # a later page that came back empty: the list ended (or shrank) meanwhile
-            yield page
-            if not isinstance(results, list):
-                break
-            if number == 0 and (account := fetch_optional(fetcher, self.account_url, self.config.name)):
-                yield account
-            shortcodes += [code for job in results if (code := _public_shortcode(job))]
-            token = document.get("nextPage") if isinstance(document, dict) else None
-            if not isinstance(token, str) or not token:
-                break
-        else:
-            logger.warning("%s: stopped after max_pages = %d; later jobs were not read", self.config.name, number + 1)
-        for shortcode in unique(shortcodes):
-            if detail := fetch_optional(fetcher, self.detail_url(shortcode), self.config.name):
-                yield detail
+    def listed_pages(self, fetcher: Fetcher) -> Iterator[tuple[Page, list[Any] | None]]:
+        """The list pages, with the account page after the first one that lists jobs."""
+        for number, (page, cards) in enumerate(self.paged(fetcher)):
+            yield page, cards
+            if number > 0 or cards is None:
+                continue
+            if account := fetch_optional(fetcher, self.account_url, self.config.name):
+                yield account, None
+
+    def list_page(self, fetcher: Fetcher, cursor: Any) -> Page:
+        body = {**QUERY, "token": cursor} if cursor else QUERY
+        return fetcher.post(self.list_url, json=body, headers=JSON_HEADERS)
+
+    def next_cursor(self, cursor: Any, document: dict[str, Any], cards: list[Any]) -> Any:
+        token = document.get("nextPage")
+        return token if isinstance(token, str) and token else None
+
+    def card_key(self, card: Any) -> str | None:
+        return _public_shortcode(card)
+
+    def listed(self, card: Any) -> bool:
+        return not (isinstance(card, dict) and card.get("isInternal") is True)  # for employees only: no detail
+
+    def is_detail(self, page: Page) -> bool:
+        return urlsplit(page.url).path.startswith(self._paths["detail"])
 
     def parse(self, page: Page) -> Iterator[RawPosting | ParseError]:
-        path = urlsplit(page.url).path
-        if path == self._paths["account"]:
+        if urlsplit(page.url).path == self._paths["account"]:
             self._read_account(page)
-        elif path.startswith(self._paths["detail"]):
-            yield from self._parse_detail(page)
-        else:
-            yield from self._parse_list(page)
+            return
+        yield from super().parse(page)
 
     def _read_account(self, page: Page) -> None:
         """The account's display name ("Acme Robotics"), kept for the postings parsed after it."""
@@ -117,33 +118,11 @@ class WorkableSource:
         name = account.get("name") if isinstance(account, dict) else None
         self.account_name = name.strip() or None if isinstance(name, str) else None
 
-    def _parse_list(self, page: Page) -> Iterator[ParseError]:
-        document = load_json(page)
-        results = document.get("results") if isinstance(document, dict) else None
-        if not isinstance(results, list):
-            raise ParseError(
-                f"{page.url}: expected a Workable job list {{'results': [...]}}, got {describe(document)}",
-                url=page.url,
-            )
-        require_jobs(page, results, self.allow_empty)  # fetch never hands over an empty later page
-        for index, job in enumerate(results):
-            if isinstance(job, dict) and job.get("isInternal") is True:
-                continue  # for employees only; its detail is not fetched
-            if _public_shortcode(job) is None:
-                yield item_error(page, index, job, ParseError("a job without a shortcode (or not an object)"))
+    def public(self, document: dict[str, Any]) -> dict[str, Any] | None:
+        return None if document.get("isInternal") is True else document
 
-    def _parse_detail(self, page: Page) -> Iterator[RawPosting | ParseError]:
-        job = load_json(page)
-        if not isinstance(job, dict) or not job:
-            raise ParseError(f"{page.url}: expected a Workable job object, got {describe(job)}", url=page.url)
-        if job.get("isInternal") is True:
-            return
-        try:
-            yield self._posting(job, page)
-        except ParseError as exc:
-            yield item_error(page, 0, job, exc)
-
-    def _posting(self, job: dict[str, Any], page: Page) -> RawPosting:
+    def posting(self, item: dict[str, Any], document: dict[str, Any], page: Page) -> RawPosting:
+        job = item
         shortcode = text(job, "shortcode")
         job_url = text(job, "url") or text(job, "shortlink") or (f"j/{shortcode}/" if shortcode else None)
         locations: list[Any] = job["locations"] if isinstance(job.get("locations"), list) else []

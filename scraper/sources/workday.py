@@ -4,8 +4,6 @@ job's detail -> RawPosting. Extracts strings as found; Workday states pay only i
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Iterator
 from typing import Any, ClassVar
 from urllib.parse import quote, urlsplit
 
@@ -16,26 +14,20 @@ from scraper.fetching import Fetcher, Page
 from scraper.sources._api import (
     absolute_url,
     as_text,
-    describe,
-    item_error,
-    load_json,
     mapping,
-    require_jobs,
     text,
     text_list,
     unique,
 )
 from scraper.sources._company import company_name
-from scraper.sources._listing import JSON_HEADERS, api_base, decoded, fetch_optional
+from scraper.sources._listing import JSON_HEADERS, ListDetailSource, api_base, next_offset
 from scraper.sources_file.schema import WorkdayOptions
-
-logger = logging.getLogger(__name__)
 
 PAGE_SIZE = 20  # the CXS API refuses more
 DEFAULT_MAX_PAGES = 25
 
 
-class WorkdaySource:
+class WorkdaySource(ListDetailSource):
     """A Workday career site: `board = "acme/External"` (tenant/site, as in `acme.wd5.myworkdayjobs.com/External`)
     with `url = "https://acme.wd5.myworkdayjobs.com"` (or a mirror).
 
@@ -45,10 +37,15 @@ class WorkdaySource:
 
     Paging: `total` is reliable on the first page only (later pages say 0), so the first page's total is kept;
     an empty page ends the list too. `fetch` reads the list pages first, then each job's detail; `parse` yields a
-    posting per detail page and only unreadable cards from the list pages.
+    posting per detail page and only unreadable cards from the list pages (_listing.ListDetailSource).
     """
 
     kind: ClassVar[str] = "workday"
+    list_name: ClassVar[str] = "a Workday job list"
+    items_key: ClassVar[str] = "jobPostings"
+    detail_name: ClassVar[str] = "a Workday job detail"
+    keyless: ClassVar[str] = "a job without an externalPath (or not an object)"
+    first_cursor: ClassVar[Any] = (0, None)  # (offset, the first page's total)
 
     def __init__(self, config: SourceConfig) -> None:
         self.config = config
@@ -64,66 +61,31 @@ class WorkdaySource:
         self.max_pages = options.max_pages or DEFAULT_MAX_PAGES
         self.allow_empty = options.allow_empty
 
-    def detail_url(self, external_path: str) -> str:
-        return self.cxs + "/" + external_path.lstrip("/")
+    def detail_url(self, key: str) -> str:
+        return self.cxs + "/" + key.lstrip("/")
 
-    def fetch(self, fetcher: Fetcher) -> Iterator[Page]:
-        paths: list[str] = []
-        offset, total = 0, None
-        for number in range(self.max_pages):
-            body = {"appliedFacets": {}, "limit": PAGE_SIZE, "offset": offset, "searchText": ""}
-            page = fetcher.post(self.list_url, json=body, headers=JSON_HEADERS)
-            document = decoded(page)
-            postings = document.get("jobPostings") if isinstance(document, dict) else None
-            if number > 0 and not postings:
-                break  # the list ended (or shrank) meanwhile
-            yield page
-            if not isinstance(postings, list) or not isinstance(document, dict):
-                break
-            if number == 0 and isinstance(document.get("total"), int):
-                total = document["total"]  # later pages say 0
-            paths += [path for card in postings if (path := _external_path(card))]
-            offset += len(postings)
-            if not postings or (total is not None and offset >= total):
-                break
-        else:
-            logger.warning("%s: stopped after max_pages = %d; later jobs were not read", self.config.name, number + 1)
-        for path in unique(paths):
-            if detail := fetch_optional(fetcher, self.detail_url(path), self.config.name):
-                yield detail
+    def list_page(self, fetcher: Fetcher, cursor: Any) -> Page:
+        body = {"appliedFacets": {}, "limit": PAGE_SIZE, "offset": cursor[0], "searchText": ""}
+        return fetcher.post(self.list_url, json=body, headers=JSON_HEADERS)
 
-    def parse(self, page: Page) -> Iterator[RawPosting | ParseError]:
-        if urlsplit(page.url).path.rstrip("/") == self.list_path:
-            yield from self._parse_list(page)
-        else:
-            yield from self._parse_detail(page)
+    def next_cursor(self, cursor: Any, document: dict[str, Any], cards: list[Any]) -> Any:
+        offset, total = cursor
+        if offset == 0 and isinstance(document.get("total"), int):
+            total = document["total"]  # later pages say 0
+        return next_offset(offset, total, cards)
 
-    def _parse_list(self, page: Page) -> Iterator[ParseError]:
-        document = load_json(page)
-        postings = document.get("jobPostings") if isinstance(document, dict) else None
-        if not isinstance(postings, list):
-            raise ParseError(
-                f"{page.url}: expected a Workday job list {{'jobPostings': [...]}}, got {describe(document)}",
-                url=page.url,
-            )
-        require_jobs(page, postings, self.allow_empty)  # fetch never hands over an empty later page
-        for index, card in enumerate(postings):
-            if _external_path(card) is None:
-                yield item_error(page, index, card, ParseError("a job without an externalPath (or not an object)"))
+    def card_key(self, card: Any) -> str | None:
+        return _external_path(card)
 
-    def _parse_detail(self, page: Page) -> Iterator[RawPosting | ParseError]:
-        document = load_json(page)
-        if not isinstance(document, dict) or not document:
-            raise ParseError(f"{page.url}: expected a Workday job detail, got {describe(document)}", url=page.url)
+    def is_detail(self, page: Page) -> bool:
+        return urlsplit(page.url).path.rstrip("/") != self.list_path
+
+    def public(self, document: dict[str, Any]) -> dict[str, Any] | None:
         info = document.get("jobPostingInfo")
-        if not isinstance(info, dict) or info.get("posted") is False:
-            return  # unposted (or withdrawn): not a public posting
-        try:
-            yield self._posting(info, document, page)
-        except ParseError as exc:
-            yield item_error(page, 0, info, exc)
+        return None if not isinstance(info, dict) or info.get("posted") is False else info  # unposted or withdrawn
 
-    def _posting(self, info: dict[str, Any], document: dict[str, Any], page: Page) -> RawPosting:
+    def posting(self, item: dict[str, Any], document: dict[str, Any], page: Page) -> RawPosting:
+        info = item  # jobPostingInfo (`public`)
         stated = text(mapping(document.get("hiringOrganization")), "name")
         # The public page of a job is the site's path plus the API path after /wday/cxs/{tenant}/{site}.
         public = f"{self.base}/{quote(self.site, safe='')}{urlsplit(page.url).path[len(urlsplit(self.cxs).path) :]}"
