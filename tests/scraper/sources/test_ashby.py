@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -15,28 +13,23 @@ from hypothesis import strategies as st
 
 from models.enums import Period, PeriodBasis
 from models.records import RawPosting, Salary
-from scraper.config import SourceConfig
 from scraper.errors import ParseError, SourceConfigError
-from scraper.fetching import Fetcher, FetchPolicy, Page
+from scraper.fetching import Fetcher
 from scraper.sources.ashby import AshbySource
 from tests.scraper.sources._json_strategies import json_values
+from tests.scraper.sources._kit import Kit, parses_to_postings_or_errors
 from tests.scraper.sources._stated import Parsed, expect, parsed
 
-FIXTURES = Path(__file__).parents[2] / "fixtures" / "sources" / "ashby"
 FETCHED_AT = datetime(2026, 9, 21, 12, 0, tzinfo=UTC)
 API = "https://api.ashbyhq.com/posting-api/job-board/LumenLabs?includeCompensation=true"
 STATED = PeriodBasis.STATED
 LUMEN = "https://jobs.ashbyhq.com/lumenlabs"
 LUMEN_CASED = "https://jobs.ashbyhq.com/LumenLabs"
 
-
-def make_source(url: str = "https://api.ashbyhq.com", **options: Any) -> AshbySource:
-    return AshbySource(SourceConfig(name="lumen", kind="ashby", url=url, every_seconds=3600, options=options))
-
-
-def fixture_page(name: str, *, url: str = API, content_type: str = "application/json") -> Page:
-    content = (FIXTURES / name).read_bytes()
-    return Page(url=url, status=200, headers={"content-type": content_type}, content=content, fetched_at=FETCHED_AT)
+KIT = Kit(AshbySource, "lumen", "ashby", FETCHED_AT, "https://api.ashbyhq.com", page_url=API)
+FIXTURES = KIT.fixtures
+make_source = KIT.source
+fixture_page = KIT.page
 
 
 def posting(**fields: Any) -> Parsed:
@@ -272,12 +265,6 @@ def test_bare_host_without_board_is_refused() -> None:
         make_source()
 
 
-@pytest.fixture
-def fetcher() -> Iterator[Fetcher]:
-    with Fetcher(FetchPolicy(obey_robots=False, min_delay_seconds=0, allow_private_network=True)) as client:
-        yield client
-
-
 def test_fetch_expands_board_and_parses(fetcher: Fetcher) -> None:
     with respx.mock(assert_all_called=True) as router:
         route = router.get(API).respond(
@@ -316,9 +303,4 @@ JSON_VALUES = json_values(KEYS, ["Salary", "2 WEEK", "1 YEAR", "NONE", "0 HOUR"]
 @settings(max_examples=200, deadline=None)
 @given(document=st.fixed_dictionaries({"jobs": st.lists(JSON_VALUES, max_size=4)}) | JSON_VALUES)
 def test_parse_raises_only_parse_error(document: Any) -> None:
-    page = Page(url=API, status=200, headers={}, content=json.dumps(document).encode(), fetched_at=FETCHED_AT)
-    try:
-        results = list(make_source(board="LumenLabs").parse(page))
-    except ParseError:
-        return
-    assert all(isinstance(result, RawPosting | ParseError) for result in results)
+    parses_to_postings_or_errors(make_source(board="LumenLabs"), KIT.json_page(document, API))

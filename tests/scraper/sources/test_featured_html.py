@@ -18,8 +18,9 @@ from hypothesis import strategies as st
 from models.records import RawPosting
 from scraper.config import SourceConfig
 from scraper.errors import ParseError, SourceConfigError
-from scraper.fetching import Fetcher, FetchPolicy, Page
+from scraper.fetching import Page
 from scraper.sources.featured_html import FeaturedHtmlSource, job_id, parse_featured_html, split_badge_line
+from tests.scraper.sources._kit import loopback_fetcher
 
 FIXTURES = Path(__file__).parents[2] / "fixtures" / "sources" / "featured_html"
 FETCHED = datetime(2026, 9, 25, 12, 0, tzinfo=UTC)
@@ -435,10 +436,6 @@ def listing(*card_ids: int) -> bytes:
     return f'<html><body><ul id="job_list">{cards}</ul></body></html>'.encode()
 
 
-def fetcher() -> Fetcher:
-    return Fetcher(policy=FetchPolicy(obey_robots=False, min_delay_seconds=0, allow_private_network=True))
-
-
 def html_response(body: bytes) -> httpx.Response:
     return httpx.Response(200, content=body, headers={"content-type": "text/html; charset=utf-8"})
 
@@ -447,7 +444,7 @@ def test_fetch_pages_until_a_page_has_no_cards() -> None:
     bodies = {None: listing(1, 2), "2": listing(3, 4), "3": listing()}
     with respx.mock(base_url=BASE) as mock:
         route = mock.get("/").mock(side_effect=lambda request: html_response(bodies[request.url.params.get("page")]))
-        with fetcher() as client:
+        with loopback_fetcher() as client:
             pages = list(FeaturedHtmlSource(config(max_pages=10)).fetch(client))
     assert [page.url for page in pages] == [BASE, BASE + "?page=2"]
     assert [call.request.url.params.get("page") for call in route.calls] == [None, "2", "3"]  # 3: empty, not yielded
@@ -458,7 +455,7 @@ def test_fetch_stops_at_max_pages() -> None:
         route = mock.get("/").mock(
             side_effect=lambda request: html_response(listing(int(request.url.params.get("page", 1))))
         )
-        with fetcher() as client:
+        with loopback_fetcher() as client:
             pages = list(FeaturedHtmlSource(config(max_pages=2)).fetch(client))
     assert len(pages) == 2
     assert route.call_count == 2
@@ -467,7 +464,7 @@ def test_fetch_stops_at_max_pages() -> None:
 def test_fetch_stops_when_the_board_ignores_the_page_parameter() -> None:
     with respx.mock(base_url=BASE) as mock:
         route = mock.get("/").mock(return_value=html_response(listing(1, 2)))
-        with fetcher() as client:
+        with loopback_fetcher() as client:
             pages = list(FeaturedHtmlSource(config()).fetch(client))
     assert len(pages) == 1
     assert route.call_count == 2
@@ -476,7 +473,7 @@ def test_fetch_stops_when_the_board_ignores_the_page_parameter() -> None:
 def test_fetch_yields_a_first_page_that_is_no_listing_so_the_run_fails_loudly() -> None:
     with respx.mock(base_url=BASE) as mock:
         route = mock.get("/").mock(return_value=html_response(b"<html><body>Maintenance</body></html>"))
-        with fetcher() as client:
+        with loopback_fetcher() as client:
             source = FeaturedHtmlSource(config())
             pages = list(source.fetch(client))
     assert len(pages) == 1 and route.call_count == 1

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from collections.abc import Iterator
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -16,26 +14,21 @@ from hypothesis import strategies as st
 
 from models.enums import Period, PeriodBasis
 from models.records import RawPosting, Salary
-from scraper.config import SourceConfig
 from scraper.errors import HTTPStatusError, ParseError, SourceConfigError
-from scraper.fetching import Fetcher, FetchPolicy, Page
+from scraper.fetching import Fetcher, Page
 from scraper.sources.greenhouse import GreenhouseSource
 from tests.scraper.sources._json_strategies import json_values
+from tests.scraper.sources._kit import Kit, parses_to_postings_or_errors
 from tests.scraper.sources._stated import Parsed, expect, parsed
 
-FIXTURES = Path(__file__).parents[2] / "fixtures" / "sources" / "greenhouse"
 FETCHED_AT = datetime(2026, 9, 21, 12, 0, tzinfo=UTC)
 API = "https://boards-api.greenhouse.io/v1/boards/quantaforge/jobs?content=true&pay_transparency=true"
 STATED = PeriodBasis.STATED
 
-
-def make_source(url: str = "https://boards-api.greenhouse.io", **options: Any) -> GreenhouseSource:
-    return GreenhouseSource(SourceConfig(name="qf", kind="greenhouse", url=url, every_seconds=3600, options=options))
-
-
-def fixture_page(name: str, *, url: str = API, content_type: str = "application/json") -> Page:
-    content = (FIXTURES / name).read_bytes()
-    return Page(url=url, status=200, headers={"content-type": content_type}, content=content, fetched_at=FETCHED_AT)
+KIT = Kit(GreenhouseSource, "qf", "greenhouse", FETCHED_AT, "https://boards-api.greenhouse.io", page_url=API)
+FIXTURES = KIT.fixtures
+make_source = KIT.source
+fixture_page = KIT.page
 
 
 def posting(**fields: Any) -> Parsed:
@@ -296,12 +289,6 @@ def test_bad_options_refused(url: str, options: dict[str, Any], message: str) ->
         make_source(url, **options)
 
 
-@pytest.fixture
-def fetcher() -> Iterator[Fetcher]:
-    with Fetcher(FetchPolicy(obey_robots=False, min_delay_seconds=0, allow_private_network=True)) as client:
-        yield client
-
-
 def test_fetch_expands_board_and_parses(fetcher: Fetcher) -> None:
     body = (FIXTURES / "board.json").read_bytes()
     with respx.mock(assert_all_called=True) as router:
@@ -361,9 +348,4 @@ JSON_VALUES = json_values(KEYS, ["currency_range", "currency", "Pay Frequency", 
 @settings(max_examples=200, deadline=None)
 @given(document=st.fixed_dictionaries({"jobs": st.lists(JSON_VALUES, max_size=4)}) | JSON_VALUES)
 def test_parse_raises_only_parse_error(document: Any) -> None:
-    page = Page(url=API, status=200, headers={}, content=json.dumps(document).encode(), fetched_at=FETCHED_AT)
-    try:
-        results = list(make_source(board="quantaforge").parse(page))
-    except ParseError:
-        return
-    assert all(isinstance(result, RawPosting | ParseError) for result in results)
+    parses_to_postings_or_errors(make_source(board="quantaforge"), KIT.json_page(document, API))

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -15,15 +13,14 @@ from hypothesis import strategies as st
 
 from models.enums import Period, PeriodBasis
 from models.records import RawPosting, Salary
-from scraper.config import SourceConfig
 from scraper.errors import ParseError, SourceConfigError
-from scraper.fetching import Fetcher, FetchPolicy, Page
+from scraper.fetching import Fetcher
 from scraper.normalization.stated import read_stated_salary
 from scraper.normalization.stated.amounts import salary_from_remoteok
 from scraper.sources.json_api import PRESETS, JsonApiSource
+from tests.scraper.sources._kit import Kit, parses_to_postings_or_errors
 from tests.scraper.sources._stated import Parsed, expect, parsed
 
-FIXTURES = Path(__file__).parents[2] / "fixtures" / "sources" / "json-api"
 FETCHED_AT = datetime(2026, 9, 21, 12, 0, tzinfo=UTC)
 REMOTEOK = "https://remoteok.com/api"
 REMOTIVE = "https://remotive.com/api/remote-jobs"
@@ -53,14 +50,10 @@ CUSTOM_OPTIONS: dict[str, Any] = {
     },
 }
 
-
-def make_source(url: str = REMOTEOK, name: str = "board", **options: Any) -> JsonApiSource:
-    return JsonApiSource(SourceConfig(name=name, kind="json-api", url=url, every_seconds=3600, options=options))
-
-
-def fixture_page(name: str, url: str, *, content_type: str = "application/json") -> Page:
-    content = (FIXTURES / name).read_bytes()
-    return Page(url=url, status=200, headers={"content-type": content_type}, content=content, fetched_at=FETCHED_AT)
+KIT = Kit(JsonApiSource, "board", "json-api", FETCHED_AT, REMOTEOK)
+FIXTURES = KIT.fixtures
+make_source = KIT.source
+fixture_page = KIT.page
 
 
 def strip(result: RawPosting | ParseError) -> Parsed | ParseError:
@@ -328,12 +321,6 @@ def test_bad_options_refused(options: dict[str, Any], message: str) -> None:
         make_source(**options)
 
 
-@pytest.fixture
-def fetcher() -> Iterator[Fetcher]:
-    with Fetcher(FetchPolicy(obey_robots=False, min_delay_seconds=0, allow_private_network=True)) as client:
-        yield client
-
-
 @pytest.mark.parametrize(
     ("url", "preset", "fixture", "expected"),
     [(REMOTEOK, "remoteok", "remoteok.json", REMOTEOK_JOBS), (REMOTIVE, "remotive", "remotive.json", REMOTIVE_JOBS)],
@@ -379,9 +366,4 @@ ITEMS = st.dictionaries(st.sampled_from(KEYS), JSON_VALUES, max_size=8) | JSON_V
     document=st.lists(ITEMS, max_size=4) | st.fixed_dictionaries({"jobs": st.lists(ITEMS, max_size=4)}) | JSON_VALUES,
 )
 def test_parse_raises_only_parse_error(preset: str, document: Any) -> None:
-    page = Page(url=REMOTEOK, status=200, headers={}, content=json.dumps(document).encode(), fetched_at=FETCHED_AT)
-    try:
-        results = list(make_source(preset=preset).parse(page))
-    except ParseError:
-        return
-    assert all(isinstance(result, RawPosting | ParseError) for result in results)
+    parses_to_postings_or_errors(make_source(preset=preset), KIT.json_page(document, REMOTEOK))

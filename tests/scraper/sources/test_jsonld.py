@@ -18,9 +18,10 @@ from models.enums import Period, PeriodBasis
 from models.records import RawPosting, Salary
 from scraper.config import SourceConfig
 from scraper.errors import ParseError, SourceConfigError
-from scraper.fetching import Fetcher, FetchPolicy, Page
+from scraper.fetching import Page
 from scraper.normalization.stated import read_stated_salary
 from scraper.sources.jsonld import JsonLdSource, detail_links, loads_lenient, parse_jsonld_page
+from tests.scraper.sources._kit import loopback_fetcher
 
 FIXTURES = Path(__file__).parents[2] / "fixtures" / "sources" / "jsonld"
 FETCHED = datetime(2026, 9, 25, 12, 0, tzinfo=UTC)
@@ -299,10 +300,6 @@ def detail(number: int) -> httpx.Response:
     return httpx.Response(200, content=body, headers={"content-type": "text/html"})
 
 
-def fetcher() -> Fetcher:
-    return Fetcher(policy=FetchPolicy(obey_robots=False, min_delay_seconds=0, allow_private_network=True))
-
-
 def test_fetch_follows_detail_links_and_the_listing_parses_to_nothing() -> None:
     source = JsonLdSource(follow_config(follow="a.job"))
     with respx.mock as mock:
@@ -310,7 +307,7 @@ def test_fetch_follows_detail_links_and_the_listing_parses_to_nothing() -> None:
         mock.get("https://careers.example/jobs/1").mock(return_value=detail(1))
         mock.get("https://careers.example/jobs/2").mock(return_value=detail(2))
         mock.get("https://ats.example/acme/3").mock(return_value=detail(3))
-        with fetcher() as client:
+        with loopback_fetcher() as client:
             pages = list(source.fetch(client))
     assert [page.url for page in pages] == [
         "https://careers.example/jobs/",
@@ -327,7 +324,7 @@ def test_fetch_is_bounded_by_max_pages() -> None:
     with respx.mock as mock:
         mock.get("https://careers.example/jobs/").mock(return_value=httpx.Response(200, content=LISTING))
         first = mock.get("https://careers.example/jobs/1").mock(return_value=detail(1))
-        with fetcher() as client:
+        with loopback_fetcher() as client:
             pages = list(source.fetch(client))
         assert len(mock.calls) == 2
     assert len(pages) == 2 and first.call_count == 1
@@ -336,7 +333,7 @@ def test_fetch_is_bounded_by_max_pages() -> None:
 def test_fetch_without_follow_is_one_page() -> None:
     with respx.mock as mock:
         route = mock.get(URL).mock(return_value=detail(1))
-        with fetcher() as client:
+        with loopback_fetcher() as client:
             pages = list(JsonLdSource(SourceConfig(name="c", kind="jsonld", url=URL, every_seconds=60)).fetch(client))
     assert len(pages) == 1 and route.call_count == 1
 

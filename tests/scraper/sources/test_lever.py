@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterator
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -16,31 +14,29 @@ from hypothesis import strategies as st
 
 from models.enums import Period, PeriodBasis
 from models.records import RawPosting, Salary
-from scraper.config import SourceConfig
 from scraper.errors import ParseError, SourceConfigError
-from scraper.fetching import Fetcher, FetchPolicy, Page
+from scraper.fetching import Fetcher
 from scraper.sources.lever import LeverSource
 from tests.scraper.sources._json_strategies import json_values
+from tests.scraper.sources._kit import Kit, parses_to_postings_or_errors
 from tests.scraper.sources._stated import Parsed, expect, parsed
 
-FIXTURES = Path(__file__).parents[2] / "fixtures" / "sources" / "lever"
 FETCHED_AT = datetime(2026, 9, 21, 12, 0, tzinfo=UTC)
 BASE = "https://api.lever.co/v0/postings/nimbusai"
 STATED = PeriodBasis.STATED
 JOBS = "https://jobs.lever.co/nimbusai"
 
-
-def make_source(url: str = "https://api.lever.co", **options: Any) -> LeverSource:
-    return LeverSource(SourceConfig(name="nimbus", kind="lever", url=url, every_seconds=3600, options=options))
+KIT = Kit(
+    LeverSource, "nimbus", "lever", FETCHED_AT, "https://api.lever.co", page_url=BASE + "?mode=json&skip=0&limit=100"
+)
+FIXTURES = KIT.fixtures
+make_source = KIT.source
+fixture_page = KIT.page
+respond = KIT.respond
 
 
 def page_url(skip: int, limit: int = 100, base: str = BASE) -> str:
     return f"{base}?mode=json&skip={skip}&limit={limit}"
-
-
-def fixture_page(name: str, *, url: str = page_url(0), content_type: str = "application/json") -> Page:
-    content = (FIXTURES / name).read_bytes()
-    return Page(url=url, status=200, headers={"content-type": content_type}, content=content, fetched_at=FETCHED_AT)
 
 
 def posting(**fields: Any) -> Parsed:
@@ -275,16 +271,6 @@ def test_bad_options_refused(options: dict[str, Any], message: str) -> None:
         make_source(**options)
 
 
-@pytest.fixture
-def fetcher() -> Iterator[Fetcher]:
-    with Fetcher(FetchPolicy(obey_robots=False, min_delay_seconds=0, allow_private_network=True)) as client:
-        yield client
-
-
-def respond(fixture: str) -> dict[str, Any]:
-    return {"content": (FIXTURES / fixture).read_bytes(), "headers": {"content-type": "application/json"}}
-
-
 def test_fetch_pages_until_a_short_page(fetcher: Fetcher) -> None:
     with respx.mock(assert_all_called=True) as router:
         routes = [
@@ -368,9 +354,4 @@ JSON_VALUES = json_values(KEYS, ["per-hour-wage", "per-year-salary", "/relative"
 @settings(max_examples=200, deadline=None)
 @given(document=st.lists(JSON_VALUES, max_size=4) | JSON_VALUES)
 def test_parse_raises_only_parse_error(document: Any) -> None:
-    page = Page(url=page_url(0), status=200, headers={}, content=json.dumps(document).encode(), fetched_at=FETCHED_AT)
-    try:
-        results = list(make_source(board="nimbusai").parse(page))
-    except ParseError:
-        return
-    assert all(isinstance(result, RawPosting | ParseError) for result in results)
+    parses_to_postings_or_errors(make_source(board="nimbusai"), KIT.json_page(document, page_url(0)))

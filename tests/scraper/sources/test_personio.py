@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import dataclasses
-from collections.abc import Iterator
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
@@ -16,30 +13,29 @@ from hypothesis import strategies as st
 
 from models.enums import EmploymentType, RemoteMode, Seniority
 from models.records import RawPosting
-from scraper.config import SourceConfig
 from scraper.errors import ParseError, SourceConfigError
-from scraper.fetching import Fetcher, FetchPolicy, Page
+from scraper.fetching import Fetcher, Page
 from scraper.normalization.posting import NormalizationContext, normalize_posting
 from scraper.sources.personio import PersonioSource
+from tests.scraper.sources._kit import Kit, parses_to_postings_or_errors, strip
 
-FIXTURES = Path(__file__).parents[2] / "fixtures" / "sources" / "personio"
 FETCHED_AT = datetime(2026, 10, 1, 12, 0, tzinfo=UTC)
 FEED = "https://kiefer-analytics.jobs.personio.de/xml"
 JOBS = "https://kiefer-analytics.jobs.personio.de/job"
 
-
-def make_source(url: str = "https://kiefer-analytics.jobs.personio.de", **options: Any) -> PersonioSource:
-    options = {"board": "kiefer-analytics", **options}
-    return PersonioSource(SourceConfig(name="kiefer", kind="personio", url=url, every_seconds=3600, options=options))
-
-
-def fixture_page(name: str, *, url: str = FEED, content_type: str = "text/xml; charset=UTF-8") -> Page:
-    content = (FIXTURES / name).read_bytes()
-    return Page(url=url, status=200, headers={"content-type": content_type}, content=content, fetched_at=FETCHED_AT)
-
-
-def strip(result: RawPosting | ParseError) -> RawPosting | ParseError:
-    return dataclasses.replace(result, payload=None, fetched_at=None) if isinstance(result, RawPosting) else result
+KIT = Kit(
+    PersonioSource,
+    "kiefer",
+    "personio",
+    FETCHED_AT,
+    "https://kiefer-analytics.jobs.personio.de",
+    {"board": "kiefer-analytics"},
+    page_url=FEED,
+    content_type="text/xml; charset=UTF-8",
+)
+FIXTURES = KIT.fixtures
+make_source = KIT.source
+fixture_page = KIT.page
 
 
 def posting(ident: str, **fields: Any) -> RawPosting:
@@ -212,12 +208,6 @@ def test_bad_options_are_refused(options: dict[str, Any], message: str) -> None:
         make_source(**options)
 
 
-@pytest.fixture
-def fetcher() -> Iterator[Fetcher]:
-    with Fetcher(FetchPolicy(obey_robots=False, min_delay_seconds=0, allow_private_network=True)) as client:
-        yield client
-
-
 def test_fetch_reads_the_feed_in_one_request(fetcher: Fetcher) -> None:
     with respx.mock(assert_all_called=True) as router:
         route = router.get(FEED).respond(
@@ -254,9 +244,4 @@ ELEMENTS = st.recursive(
 )
 def test_parse_raises_only_parse_error(body: str, root: str) -> None:
     document = f'<?xml version="1.0" encoding="UTF-8"?><{root}>{body}</{root}>'.encode()
-    page = Page(url=FEED, status=200, headers={}, content=document, fetched_at=FETCHED_AT)
-    try:
-        results = list(make_source().parse(page))
-    except ParseError:
-        return
-    assert all(isinstance(result, RawPosting | ParseError) for result in results)
+    parses_to_postings_or_errors(make_source(), KIT.raw_page(document, FEED))

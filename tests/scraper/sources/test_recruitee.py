@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import dataclasses
 import json
-from collections.abc import Iterator
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -16,37 +13,35 @@ from hypothesis import strategies as st
 
 from models.enums import EmploymentType, Period, RemoteMode, Seniority
 from models.records import RawPosting
-from scraper.config import SourceConfig
 from scraper.errors import ParseError, SourceConfigError
-from scraper.fetching import Fetcher, FetchPolicy, Page
+from scraper.fetching import Fetcher
 from scraper.normalization.posting import NormalizationContext, normalize_posting
 from scraper.normalization.stated import read_stated_salary
 from scraper.sources.recruitee import RecruiteeSource
 from tests.scraper.sources._json_strategies import json_values
+from tests.scraper.sources._kit import Kit, parses_to_postings_or_errors, strip
 
-FIXTURES = Path(__file__).parents[2] / "fixtures" / "sources" / "recruitee"
 FETCHED_AT = datetime(2026, 10, 1, 12, 0, tzinfo=UTC)
 API = "https://orbital.recruitee.com/api/offers/"
 CAREERS = "https://orbital.recruitee.com/o"
 
-
-def make_source(url: str = "https://orbital.recruitee.com", **options: Any) -> RecruiteeSource:
-    options = {"board": "orbital", **options}
-    return RecruiteeSource(SourceConfig(name="orbital", kind="recruitee", url=url, every_seconds=3600, options=options))
-
-
-def fixture_page(name: str, *, url: str = API, content_type: str = "application/json") -> Page:
-    content = (FIXTURES / name).read_bytes()
-    return Page(url=url, status=200, headers={"content-type": content_type}, content=content, fetched_at=FETCHED_AT)
+KIT = Kit(
+    RecruiteeSource,
+    "orbital",
+    "recruitee",
+    FETCHED_AT,
+    "https://orbital.recruitee.com",
+    {"board": "orbital"},
+    page_url=API,
+)
+FIXTURES = KIT.fixtures
+make_source = KIT.source
+fixture_page = KIT.page
 
 
 def posting(slug: str, **fields: Any) -> RawPosting:
     links = {"url": f"{CAREERS}/{slug}", "apply_url": f"{CAREERS}/{slug}/c/new"}
     return RawPosting(**{"source": "orbital", "company": "Orbital Robotics B.V.", **links, **fields})
-
-
-def strip(result: RawPosting | ParseError) -> RawPosting | ParseError:
-    return dataclasses.replace(result, payload=None, fetched_at=None) if isinstance(result, RawPosting) else result
 
 
 BOARD = [
@@ -270,12 +265,6 @@ def test_bad_options_are_refused(options: dict[str, Any], message: str) -> None:
         make_source(**options)
 
 
-@pytest.fixture
-def fetcher() -> Iterator[Fetcher]:
-    with Fetcher(FetchPolicy(obey_robots=False, min_delay_seconds=0, allow_private_network=True)) as client:
-        yield client
-
-
 def test_fetch_reads_the_board_in_one_request(fetcher: Fetcher) -> None:
     with respx.mock(assert_all_called=True) as router:
         route = router.get(API).respond(
@@ -303,9 +292,4 @@ JSON_VALUES = json_values(KEYS, ["published", "draft", "year", "month", "EUR", "
 @settings(max_examples=200, deadline=None)
 @given(document=st.fixed_dictionaries({"offers": st.lists(JSON_VALUES, max_size=4)}) | JSON_VALUES)
 def test_parse_raises_only_parse_error(document: Any) -> None:
-    page = Page(url=API, status=200, headers={}, content=json.dumps(document).encode(), fetched_at=FETCHED_AT)
-    try:
-        results = list(make_source().parse(page))
-    except ParseError:
-        return
-    assert all(isinstance(result, RawPosting | ParseError) for result in results)
+    parses_to_postings_or_errors(make_source(), KIT.json_page(document, API))

@@ -17,9 +17,10 @@ from hypothesis import strategies as st
 from models.records import RawPosting
 from scraper.config import SourceConfig
 from scraper.errors import ParseError, SourceConfigError
-from scraper.fetching import Fetcher, FetchPolicy, Page
+from scraper.fetching import Page
 from scraper.sources._markup import unescape_html
 from scraper.sources.rss import RssSource, parse_feed, split_skills
+from tests.scraper.sources._kit import loopback_fetcher
 
 FIXTURES = Path(__file__).parents[2] / "fixtures" / "sources" / "rss"
 FETCHED = datetime(2026, 9, 25, 12, 0, tzinfo=UTC)
@@ -209,10 +210,6 @@ def test_unescape_html(text: str, expected: str) -> None:
     assert unescape_html(text) == expected
 
 
-def fetcher() -> Fetcher:
-    return Fetcher(policy=FetchPolicy(obey_robots=False, min_delay_seconds=0, allow_private_network=True))
-
-
 def test_fetch_is_one_request_and_parses() -> None:
     source = RssSource(SourceConfig(name="wwr", kind="rss", url=FEED_URL, every_seconds=3600))
     body = (FIXTURES / "wwr.xml").read_bytes()
@@ -220,7 +217,7 @@ def test_fetch_is_one_request_and_parses() -> None:
         route = mock.get(FEED_URL).mock(
             return_value=httpx.Response(200, content=body, headers={"content-type": "application/rss+xml"})
         )
-        with fetcher() as client:
+        with loopback_fetcher() as client:
             pages = list(source.fetch(client))
     assert route.call_count == 1
     assert "application/rss+xml" in route.calls[0].request.headers["accept"]
@@ -233,7 +230,7 @@ def test_fetch_of_an_html_challenge_page_fails_loudly_in_parse() -> None:
     body = (FIXTURES / "maintenance.html").read_bytes()
     with respx.mock as mock:
         mock.get(FEED_URL).mock(return_value=httpx.Response(200, content=body, headers={"content-type": "text/html"}))
-        with fetcher() as client:
+        with loopback_fetcher() as client:
             [page] = list(source.fetch(client))
     with pytest.raises(ParseError):
         list(source.parse(page))

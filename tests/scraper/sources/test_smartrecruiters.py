@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import logging
-from collections.abc import Iterator
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -17,47 +14,33 @@ from hypothesis import strategies as st
 
 from models.enums import EmploymentType, RemoteMode, Seniority
 from models.records import RawPosting
-from scraper.config import SourceConfig
 from scraper.errors import ParseError, SourceConfigError
-from scraper.fetching import Fetcher, FetchPolicy, Page
+from scraper.fetching import Fetcher, Page
 from scraper.normalization.posting import NormalizationContext, normalize_posting
 from scraper.sources.smartrecruiters import SmartRecruitersSource
 from tests.scraper.sources._json_strategies import json_values
+from tests.scraper.sources._kit import Kit, parses_to_postings_or_errors, strip
 
-FIXTURES = Path(__file__).parents[2] / "fixtures" / "sources" / "smartrecruiters"
 FETCHED_AT = datetime(2026, 12, 2, 12, 0, tzinfo=UTC)
 HOST = "https://api.smartrecruiters.com"
 LIST = f"{HOST}/v1/companies/LumenRetail/postings"
 SITE = "https://jobs.smartrecruiters.com/LumenRetail/"
 INACTIVE = "744000061199801"
 
-
-def make_source(url: str = HOST, **options: Any) -> SmartRecruitersSource:
-    options = {"board": "LumenRetail", **options}
-    config = SourceConfig(name="lumen", kind="smartrecruiters", url=url, every_seconds=3600, options=options)
-    return SmartRecruitersSource(config)
+KIT = Kit(SmartRecruitersSource, "lumen", "smartrecruiters", FETCHED_AT, HOST, {"board": "LumenRetail"})
+FIXTURES = KIT.fixtures
+make_source = KIT.source
+fixture_page = KIT.page
+json_page = KIT.json_page
+respond = KIT.respond
 
 
 def page_url(offset: int) -> str:
     return f"{LIST}?offset={offset}&limit=100"
 
 
-def fixture_page(name: str, url: str, *, content_type: str = "application/json") -> Page:
-    content = (FIXTURES / name).read_bytes()
-    return Page(url=url, status=200, headers={"content-type": content_type}, content=content, fetched_at=FETCHED_AT)
-
-
-def json_page(document: Any, url: str) -> Page:
-    headers = {"content-type": "application/json"}
-    return Page(url=url, status=200, headers=headers, content=json.dumps(document).encode(), fetched_at=FETCHED_AT)
-
-
 def detail_page(posting_id: str) -> Page:
     return fixture_page(f"detail_{posting_id}.json", f"{LIST}/{posting_id}")
-
-
-def strip(result: RawPosting | ParseError) -> RawPosting | ParseError:
-    return dataclasses.replace(result, payload=None, fetched_at=None) if isinstance(result, RawPosting) else result
 
 
 def posting(**fields: Any) -> RawPosting:
@@ -246,16 +229,6 @@ def test_normalized_salary() -> None:
 # --- fetch ------------------------------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def fetcher() -> Iterator[Fetcher]:
-    with Fetcher(FetchPolicy(obey_robots=False, min_delay_seconds=0, allow_private_network=True)) as client:
-        yield client
-
-
-def respond(fixture: str) -> dict[str, Any]:
-    return {"content": (FIXTURES / fixture).read_bytes(), "headers": {"content-type": "application/json"}}
-
-
 def test_fetch_pages_by_offset_until_total_found_then_reads_each_detail(fetcher: Fetcher) -> None:
     ids = ["744000061234567", "744000061240112", INACTIVE, "744000061251930"]
     with respx.mock(assert_all_called=True) as router:
@@ -318,8 +291,4 @@ JSON_VALUES = json_values(KEYS, ["PUBLIC", "INTERNAL", "/relative", "javascript:
 @settings(max_examples=200, deadline=None)
 @given(document=JSON_VALUES, url=st.sampled_from([page_url(0), page_url(100), f"{LIST}/7"]))
 def test_parse_raises_only_parse_error(document: Any, url: str) -> None:
-    try:
-        results = list(make_source().parse(json_page(document, url)))
-    except ParseError:
-        return
-    assert all(isinstance(result, RawPosting | ParseError) for result in results)
+    parses_to_postings_or_errors(make_source(), json_page(document, url))

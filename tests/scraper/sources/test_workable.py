@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import logging
-from collections.abc import Iterator
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -17,14 +14,13 @@ from hypothesis import strategies as st
 
 from models.enums import EmploymentType, RemoteMode
 from models.records import RawPosting
-from scraper.config import SourceConfig
 from scraper.errors import ParseError, SourceConfigError
-from scraper.fetching import Fetcher, FetchPolicy, Page
+from scraper.fetching import Fetcher, Page
 from scraper.normalization.posting import NormalizationContext, normalize_posting
 from scraper.sources.workable import WorkableSource
 from tests.scraper.sources._json_strategies import json_values
+from tests.scraper.sources._kit import Kit, parses_to_postings_or_errors, strip
 
-FIXTURES = Path(__file__).parents[2] / "fixtures" / "sources" / "workable"
 FETCHED_AT = datetime(2026, 12, 2, 12, 0, tzinfo=UTC)
 HOST = "https://apply.workable.com"
 LIST = f"{HOST}/api/v3/accounts/northwind-ai/jobs"
@@ -32,29 +28,16 @@ ACCOUNT = f"{HOST}/api/v1/accounts/northwind-ai"
 DETAIL = f"{HOST}/api/v2/accounts/northwind-ai/jobs/"
 SITE = f"{HOST}/northwind-ai/j/"
 
-
-def make_source(url: str = HOST, **options: Any) -> WorkableSource:
-    options = {"board": "northwind-ai", **options}
-    return WorkableSource(SourceConfig(name="northwind", kind="workable", url=url, every_seconds=3600, options=options))
-
-
-def fixture_page(name: str, url: str, *, content_type: str = "application/json") -> Page:
-    content = (FIXTURES / name).read_bytes()
-    return Page(url=url, status=200, headers={"content-type": content_type}, content=content, fetched_at=FETCHED_AT)
-
-
-def json_page(document: Any, url: str) -> Page:
-    content = json.dumps(document).encode()
-    headers = {"content-type": "application/json"}
-    return Page(url=url, status=200, headers=headers, content=content, fetched_at=FETCHED_AT)
+KIT = Kit(WorkableSource, "northwind", "workable", FETCHED_AT, HOST, {"board": "northwind-ai"})
+FIXTURES = KIT.fixtures
+make_source = KIT.source
+fixture_page = KIT.page
+json_page = KIT.json_page
+respond = KIT.respond
 
 
 def detail_page(shortcode: str) -> Page:
     return fixture_page(f"detail_{shortcode}.json", DETAIL + shortcode)
-
-
-def strip(result: RawPosting | ParseError) -> RawPosting | ParseError:
-    return dataclasses.replace(result, payload=None, fetched_at=None) if isinstance(result, RawPosting) else result
 
 
 def posting(**fields: Any) -> RawPosting:
@@ -228,16 +211,6 @@ def test_normalized_salary_and_employment_type() -> None:
 # --- fetch ------------------------------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def fetcher() -> Iterator[Fetcher]:
-    with Fetcher(FetchPolicy(obey_robots=False, min_delay_seconds=0, allow_private_network=True)) as client:
-        yield client
-
-
-def respond(fixture: str) -> dict[str, Any]:
-    return {"content": (FIXTURES / fixture).read_bytes(), "headers": {"content-type": "application/json"}}
-
-
 def test_fetch_pages_by_next_page_then_reads_each_public_detail(fetcher: Fetcher) -> None:
     token = json.loads((FIXTURES / "jobs.json").read_text())["nextPage"]
     with respx.mock(assert_all_called=True) as router:
@@ -320,8 +293,4 @@ JSON_VALUES = json_values(KEYS, ["hybrid", "/relative", "javascript:alert(1)", "
 @settings(max_examples=200, deadline=None)
 @given(document=JSON_VALUES, url=st.sampled_from([LIST, ACCOUNT, DETAIL + "X1"]))
 def test_parse_raises_only_parse_error(document: Any, url: str) -> None:
-    try:
-        results = list(make_source().parse(json_page(document, url)))
-    except ParseError:
-        return
-    assert all(isinstance(result, RawPosting | ParseError) for result in results)
+    parses_to_postings_or_errors(make_source(), json_page(document, url))

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import logging
-from collections.abc import Iterator
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -17,14 +14,13 @@ from hypothesis import strategies as st
 
 from models.enums import EmploymentType, RemoteMode
 from models.records import RawPosting
-from scraper.config import SourceConfig
 from scraper.errors import ParseError, SourceConfigError
-from scraper.fetching import Fetcher, FetchPolicy, Page
+from scraper.fetching import Fetcher, Page
 from scraper.normalization.posting import NormalizationContext, normalize_posting
 from scraper.sources.workday import WorkdaySource
 from tests.scraper.sources._json_strategies import json_values
+from tests.scraper.sources._kit import Kit, parses_to_postings_or_errors, strip
 
-FIXTURES = Path(__file__).parents[2] / "fixtures" / "sources" / "workday"
 FETCHED_AT = datetime(2026, 12, 2, 12, 0, tzinfo=UTC)
 HOST = "https://halcyon.wd1.myworkdayjobs.com"
 CXS = f"{HOST}/wday/cxs/halcyon/Careers"
@@ -37,28 +33,16 @@ PATHS = {
     "R-104310": "/job/London/Machine-Learning-Engineer_R-104310",
 }
 
-
-def make_source(url: str = HOST, **options: Any) -> WorkdaySource:
-    options = {"board": "halcyon/Careers", **options}
-    return WorkdaySource(SourceConfig(name="halcyon", kind="workday", url=url, every_seconds=3600, options=options))
-
-
-def fixture_page(name: str, url: str, *, content_type: str = "application/json") -> Page:
-    content = (FIXTURES / name).read_bytes()
-    return Page(url=url, status=200, headers={"content-type": content_type}, content=content, fetched_at=FETCHED_AT)
-
-
-def json_page(document: Any, url: str) -> Page:
-    headers = {"content-type": "application/json"}
-    return Page(url=url, status=200, headers=headers, content=json.dumps(document).encode(), fetched_at=FETCHED_AT)
+KIT = Kit(WorkdaySource, "halcyon", "workday", FETCHED_AT, HOST, {"board": "halcyon/Careers"})
+FIXTURES = KIT.fixtures
+make_source = KIT.source
+fixture_page = KIT.page
+json_page = KIT.json_page
+respond = KIT.respond
 
 
 def detail_page(req: str) -> Page:
     return fixture_page(f"detail_{req}.json", CXS + PATHS[req])
-
-
-def strip(result: RawPosting | ParseError) -> RawPosting | ParseError:
-    return dataclasses.replace(result, payload=None, fetched_at=None) if isinstance(result, RawPosting) else result
 
 
 def posting(**fields: Any) -> RawPosting:
@@ -211,16 +195,6 @@ def test_normalized_salary() -> None:
 # --- fetch ------------------------------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def fetcher() -> Iterator[Fetcher]:
-    with Fetcher(FetchPolicy(obey_robots=False, min_delay_seconds=0, allow_private_network=True)) as client:
-        yield client
-
-
-def respond(fixture: str) -> dict[str, Any]:
-    return {"content": (FIXTURES / fixture).read_bytes(), "headers": {"content-type": "application/json"}}
-
-
 def query(offset: int) -> dict[str, Any]:
     return {"appliedFacets": {}, "limit": 20, "offset": offset, "searchText": ""}
 
@@ -288,8 +262,4 @@ JSON_VALUES = json_values(KEYS, ["/job/x", "Hybrid", "/relative", "javascript:al
 @settings(max_examples=200, deadline=None)
 @given(document=JSON_VALUES, url=st.sampled_from([LIST, CXS + PATHS["R-104310"]]))
 def test_parse_raises_only_parse_error(document: Any, url: str) -> None:
-    try:
-        results = list(make_source().parse(json_page(document, url)))
-    except ParseError:
-        return
-    assert all(isinstance(result, RawPosting | ParseError) for result in results)
+    parses_to_postings_or_errors(make_source(), json_page(document, url))
