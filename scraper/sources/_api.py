@@ -1,5 +1,6 @@
-"""Helpers shared by the JSON API adapters (greenhouse, lever, ashby, json-api): the endpoint rule,
-decoding a page as JSON, reading loosely typed fields. Pure; no I/O and no interpretation of values.
+"""Helpers shared by the JSON API adapters (greenhouse, lever, ashby, recruitee, json-api and the list/detail
+kinds): the endpoint rule, decoding a page as JSON, a board's list and its items read one by one, loosely typed
+fields. Pure; no I/O and no interpretation of values.
 """
 
 from __future__ import annotations
@@ -7,12 +8,13 @@ from __future__ import annotations
 import html
 import json
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 from urllib.parse import parse_qsl, quote, urlencode, urljoin, urlsplit, urlunsplit
 
 import orjson
 
+from models.records import RawPosting
 from scraper.errors import ParseError
 from scraper.fetching import Page
 from scraper.sources_file.schema import is_bare_host
@@ -95,6 +97,39 @@ def describe(document: Any) -> str:
     if isinstance(document, list):
         return "[]" if not document else f"a list of {len(document)}"
     return f"a JSON {type(document).__name__}"
+
+
+def json_board(page: Page, key: str, name: str) -> list[Any]:
+    """The list under `key` of a board's JSON page; ParseError when the page is not that, naming what was expected
+    ("expected a Greenhouse board {'jobs': [...]}, got {}")."""
+    document = load_json(page)
+    items = document.get(key) if isinstance(document, dict) else None
+    if not isinstance(items, list):
+        raise ParseError(f"{page.url}: expected {name} {{{key!r}: [...]}}, got {describe(document)}", url=page.url)
+    return items
+
+
+def each_posting(
+    page: Page,
+    items: list[Any],
+    read: Callable[[dict[str, Any], Page], RawPosting],
+    *,
+    what: str,
+    start: int = 0,
+    shown: Callable[[dict[str, Any]], bool] | None = None,
+) -> Iterator[RawPosting | ParseError]:
+    """Each item from `start` on read as a posting; one that is not an object or cannot be read is yielded as its
+    ParseError (a skipped card, named by position and id); `shown` False leaves out an item that is not public.
+    `what` names an item in the error: "a job" -> "item #5: a job is a JSON NoneType, expected an object"."""
+    for index, item in enumerate(items[start:], start=start):
+        if isinstance(item, dict) and shown is not None and not shown(item):
+            continue
+        try:
+            if not isinstance(item, dict):
+                raise ParseError(f"{what} is a JSON {type(item).__name__}, expected an object")
+            yield read(item, page)
+        except ParseError as exc:
+            yield item_error(page, index, item, exc)
 
 
 def require_jobs(page: Page, jobs: list[Any], allow_empty: bool) -> None:

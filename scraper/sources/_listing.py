@@ -13,7 +13,7 @@ from models.records import RawPosting
 from scraper.config import SourceConfig
 from scraper.errors import HTTPStatusError, ParseError
 from scraper.fetching import Fetcher, Page
-from scraper.sources._api import describe, item_error, load_json, require_jobs, text, unique
+from scraper.sources._api import describe, item_error, json_board, load_json, require_jobs, text, unique
 
 logger = logging.getLogger(__name__)
 
@@ -187,11 +187,7 @@ class ListDetailSource:
             yield from self.parse_list(page)
 
     def parse_list(self, page: Page) -> Iterator[RawPosting | ParseError]:
-        document = load_json(page)
-        cards = document.get(self.items_key) if isinstance(document, dict) else None
-        if not isinstance(cards, list):
-            shape = f"{self.list_name} {{{self.items_key!r}: [...]}}"
-            raise ParseError(f"{page.url}: expected {shape}, got {describe(document)}", url=page.url)
+        cards = json_board(page, self.items_key, self.list_name)
         self.check_listed(page, cards)
         for index, card in enumerate(cards):
             if self.listed(card) and self.card_key(card) is None:

@@ -16,10 +16,9 @@ from scraper.fetching import Fetcher, Page
 from scraper.sources._api import (
     absolute_url,
     board_endpoint,
-    describe,
+    each_posting,
     html_from_plain,
-    item_error,
-    load_json,
+    json_board,
     mapping,
     require_jobs,
     text,
@@ -57,24 +56,14 @@ class AshbySource:
     def parse(self, page: Page) -> Iterator[RawPosting | ParseError]:
         if page.not_modified:  # unchanged since the last run: nothing to re-read
             return
-        document = load_json(page)
-        jobs = document.get("jobs") if isinstance(document, dict) else None
-        if not isinstance(jobs, list):
-            raise ParseError(
-                f"{page.url}: expected an Ashby board {{'jobs': [...]}}, got {describe(document)}", url=page.url
-            )
+        jobs = json_board(page, "jobs", "an Ashby board")
         require_jobs(page, jobs, self.allow_empty)
-        for index, job in enumerate(jobs):
-            if isinstance(job, dict) and job.get("isListed") is False:
-                continue  # a draft or an unlisted role, not a public posting
-            try:
-                yield self._posting(job, page)
-            except ParseError as exc:
-                yield item_error(page, index, job, exc)
+        # isListed false: a draft or an unlisted role, not a public posting
+        yield from each_posting(
+            page, jobs, self._posting, what="a job", shown=lambda job: job.get("isListed") is not False
+        )
 
-    def _posting(self, job: Any, page: Page) -> RawPosting:
-        if not isinstance(job, dict):
-            raise ParseError(f"a job is a JSON {type(job).__name__}, expected an object")
+    def _posting(self, job: dict[str, Any], page: Page) -> RawPosting:
         job_url = absolute_url(text(job, "jobUrl"), page.url)
         compensation = job.get("compensation")
         return RawPosting(
@@ -100,6 +89,11 @@ class AshbySource:
             fetched_at=page.fetched_at,
             payload=job,
         )
+
+
+def _listed(job: dict[str, Any]) -> bool:
+    """False for a draft or an unlisted role (`isListed: false`): not a public posting."""
+    return job.get("isListed") is not False
 
 
 def _compensation_summary(compensation: Any) -> str | None:

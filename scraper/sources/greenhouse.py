@@ -18,9 +18,8 @@ from scraper.sources._api import (
     absolute_url,
     as_text,
     board_endpoint,
-    describe,
-    item_error,
-    load_json,
+    each_posting,
+    json_board,
     require_jobs,
     text,
     unique,
@@ -80,22 +79,11 @@ class GreenhouseSource:
     def parse(self, page: Page) -> Iterator[RawPosting | ParseError]:
         if page.not_modified:  # unchanged since the last run: nothing to re-read
             return
-        document = load_json(page)
-        jobs = document.get("jobs") if isinstance(document, dict) else None
-        if not isinstance(jobs, list):
-            raise ParseError(
-                f"{page.url}: expected a Greenhouse board {{'jobs': [...]}}, got {describe(document)}", url=page.url
-            )
+        jobs = json_board(page, "jobs", "a Greenhouse board")
         require_jobs(page, jobs, self.allow_empty)
-        for index, job in enumerate(jobs):
-            try:
-                yield self._posting(job, page)
-            except ParseError as exc:
-                yield item_error(page, index, job, exc)
+        yield from each_posting(page, jobs, self._posting, what="a job")
 
-    def _posting(self, job: Any, page: Page) -> RawPosting:
-        if not isinstance(job, dict):
-            raise ParseError(f"a job is a JSON {type(job).__name__}, expected an object")
+    def _posting(self, job: dict[str, Any], page: Page) -> RawPosting:
         content = text(job, "content")
         description = html.unescape(content) if content else None  # entity-escaped once by Greenhouse
         metadata: list[Any] = job["metadata"] if isinstance(job.get("metadata"), list) else []

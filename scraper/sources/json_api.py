@@ -18,7 +18,7 @@ from scraper.sources._api import (
     absolute_url,
     as_text,
     describe,
-    item_error,
+    each_posting,
     load_json,
     require_jobs,
     text_list,
@@ -123,15 +123,9 @@ class JsonApiSource:
             raise ParseError(f"{page.url}: expected a list of jobs {where}, got {describe(document)}", url=page.url)
         start = 1 if self.skip_first and items and not self._has_title(items[0]) else 0
         require_jobs(page, items[start:], self.allow_empty)
-        for index, item in enumerate(items[start:], start=start):
-            try:
-                yield self._posting(item, page)
-            except ParseError as exc:
-                yield item_error(page, index, item, exc)
+        yield from each_posting(page, items, self._posting, what="an item", start=start)
 
-    def _posting(self, item: Any, page: Page) -> RawPosting:
-        if not isinstance(item, dict):
-            raise ParseError(f"an item is a JSON {type(item).__name__}, expected an object")
+    def _posting(self, item: dict[str, Any], page: Page) -> RawPosting:
         found = {name: as_text(self._value(item, name), name) for name in TEXT_FIELDS}
         salary_data = None
         if "salary_min" in self.fields or "salary_max" in self.fields:

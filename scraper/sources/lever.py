@@ -19,8 +19,8 @@ from scraper.sources._api import (
     absolute_url,
     board_endpoint,
     describe,
+    each_posting,
     html_from_plain,
-    item_error,
     load_json,
     mapping,
     require_jobs,
@@ -101,15 +101,9 @@ class LeverSource:
             raise ParseError(f"{page.url}: expected a Lever JSON array, got {describe(document)}{error}", url=page.url)
         if _is_first_page(page.url):
             require_jobs(page, document, self.allow_empty)
-        for index, posting in enumerate(document):
-            try:
-                yield self._posting(posting, page)
-            except ParseError as exc:
-                yield item_error(page, index, posting, exc)
+        yield from each_posting(page, document, self._posting, what="a posting")
 
-    def _posting(self, posting: Any, page: Page) -> RawPosting:
-        if not isinstance(posting, dict):
-            raise ParseError(f"a posting is a JSON {type(posting).__name__}, expected an object")
+    def _posting(self, posting: dict[str, Any], page: Page) -> RawPosting:
         categories = mapping(posting.get("categories"))
         return RawPosting(
             source=self.config.name,

@@ -17,9 +17,8 @@ from scraper.sources._api import (
     absolute_url,
     as_text,
     board_endpoint,
-    describe,
-    item_error,
-    load_json,
+    each_posting,
+    json_board,
     mapping,
     text,
     unique,
@@ -56,23 +55,10 @@ class RecruiteeSource:
     def parse(self, page: Page) -> Iterator[RawPosting | ParseError]:
         if page.not_modified:  # unchanged since the last run: nothing to re-read
             return
-        document = load_json(page)
-        offers = document.get("offers") if isinstance(document, dict) else None
-        if not isinstance(offers, list):
-            raise ParseError(
-                f"{page.url}: expected a Recruitee board {{'offers': [...]}}, got {describe(document)}", url=page.url
-            )
-        for index, offer in enumerate(offers):
-            if isinstance(offer, dict) and isinstance(offer.get("status"), str) and offer["status"] != "published":
-                continue  # a draft, closed or internal offer, not a public posting
-            try:
-                yield self._posting(offer, page)
-            except ParseError as exc:
-                yield item_error(page, index, offer, exc)
+        offers = json_board(page, "offers", "a Recruitee board")
+        yield from each_posting(page, offers, self._posting, what="an offer", shown=_published)
 
-    def _posting(self, offer: Any, page: Page) -> RawPosting:
-        if not isinstance(offer, dict):
-            raise ParseError(f"an offer is a JSON {type(offer).__name__}, expected an object")
+    def _posting(self, offer: dict[str, Any], page: Page) -> RawPosting:
         salary = offer.get("salary")
         return RawPosting(
             source=self.config.name,
@@ -94,6 +80,12 @@ class RecruiteeSource:
             fetched_at=page.fetched_at,
             payload=offer,
         )
+
+
+def _published(offer: dict[str, Any]) -> bool:
+    """False for a draft, closed or internal offer: not a public posting."""
+    status = offer.get("status")
+    return not isinstance(status, str) or status == "published"
 
 
 def _place(fields: Any) -> str | None:
