@@ -24,6 +24,7 @@ from scraper.config import SourceConfig
 from scraper.errors import FetchCancelled, FetchError, ParseError, RetryAfterTooLong, public_message
 from scraper.fetching import Fetcher, FetchPolicy
 from scraper.fetching.cache import ValidatorStore
+from scraper.fetching.robots import SharedRobots
 from scraper.fetching.throttle import HostThrottle
 from scraper.normalization.posting import NormalizationContext, RejectedPosting, normalize_posting
 from scraper.scheduling.leases import LEASE_SECONDS, LeaseKeeper
@@ -188,6 +189,7 @@ def run_source(
     misses_to_close: int = 2,
     progress: Progress | None = None,
     outliers: OutlierJudge | None = None,
+    robots: SharedRobots | None = None,
 ) -> RunResult:
     """Run one source now and store what it finds; the scrape-run row records the outcome.
 
@@ -197,7 +199,7 @@ def run_source(
     """
     if run_id is not None:
         return _run_claimed(
-            config, engine, run_id, stop, context, throttle, batch_size, misses_to_close, progress, outliers
+            config, engine, run_id, stop, context, throttle, batch_size, misses_to_close, progress, outliers, robots
         )
     run_id = run_store.start_run(engine, config.name, trigger=trigger, owner=owner, lease_seconds=LEASE_SECONDS)
     if run_id is None:
@@ -215,7 +217,7 @@ def run_source(
     with LeaseKeeper(engine, LEASE_SECONDS) as leases:
         leases.add(run_id)
         return _run_claimed(
-            config, engine, run_id, stop, context, throttle, batch_size, misses_to_close, progress, outliers
+            config, engine, run_id, stop, context, throttle, batch_size, misses_to_close, progress, outliers, robots
         )
 
 
@@ -230,6 +232,7 @@ def _run_claimed(
     misses_to_close: int,
     progress: Progress | None,
     outliers: OutlierJudge | None,
+    robots: SharedRobots | None = None,
 ) -> RunResult:
     started = datetime.now(UTC)
     context = context or NormalizationContext(now=started)
@@ -254,7 +257,7 @@ def _run_claimed(
         batch.clear()
         summaries.after_batch()
 
-    with Fetcher(source_policy(config), validators=validators, throttle=throttle, stop=stop) as fetcher:
+    with Fetcher(source_policy(config), validators=validators, throttle=throttle, stop=stop, robots=robots) as fetcher:
         try:
             for posting in iter_postings(config, fetcher, context, collector, stop, progress):
                 batch.append(posting)

@@ -38,7 +38,7 @@ from scraper.fetching.cache import ValidatorStore, conditional_headers
 from scraper.fetching.charset import sniff_encoding
 from scraper.fetching.page import Page
 from scraper.fetching.retry import RETRYABLE_STATUSES, backoff_delay, parse_http_date, parse_retry_after
-from scraper.fetching.robots import RobotsCache, RobotsFile, agent_token, interpret_robots
+from scraper.fetching.robots import RobotsCache, RobotsFile, SharedRobots, agent_token, interpret_robots
 from scraper.fetching.throttle import HostThrottle
 from scraper.fetching.transport import Exchange, GuardedTransport, exchange_scope
 
@@ -138,7 +138,8 @@ class Fetcher:
     """All network I/O of a run: `get`/`post` return a `Page` or raise a FetchError subclass.
 
     Safe to use from several threads; a `HostThrottle` may be shared by the fetchers of several
-    runs so that together they stay polite to a host. `stop` (the run's stop event) ends an exchange
+    runs so that together they stay polite to a host, and a `SharedRobots` so that they ask a host for its
+    robots.txt once an hour rather than once a run. `stop` (the run's stop event) ends an exchange
     under way within a fraction of a second (FetchCancelled) and cuts a backoff sleep short.
     `clock`, `sleep`, `rng`, `resolver` and `now` are seams for tests (a fake clock checks the backoff
     schedule without sleeping).
@@ -157,6 +158,7 @@ class Fetcher:
         resolver: Resolver = resolve_host,
         now: Callable[[], datetime] | None = None,
         stop: threading.Event | None = None,
+        robots: SharedRobots | None = None,
     ) -> None:
         self.policy = policy or FetchPolicy()
         self.stats = FetchStats()
@@ -175,6 +177,7 @@ class Fetcher:
         self._now = now or (lambda: datetime.now(UTC))
         self._agent = agent_token(self.policy.user_agent)
         self._robots = RobotsCache(self._load_robots)
+        self._shared_robots = robots
         self._stats_lock = threading.Lock()
 
     def get(
@@ -407,6 +410,11 @@ class Fetcher:
         return httpx.Headers({"User-Agent": self.policy.user_agent, "Accept-Encoding": "gzip, deflate"})
 
     def _load_robots(self, robots_url: str) -> RobotsFile:
+        if self._shared_robots is not None:
+            return self._shared_robots.get(robots_url, self.policy.user_agent, lambda: self._fetch_robots(robots_url))
+        return self._fetch_robots(robots_url)
+
+    def _fetch_robots(self, robots_url: str) -> RobotsFile:
         try:
             page = self._follow("GET", httpx.URL(robots_url), {}, self._base_headers(), check_robots=False)
         except HTTPStatusError as exc:

@@ -1,4 +1,5 @@
-"""robots.txt rules per origin (RFC 9309), parsed with protego and cached for the fetcher's lifetime.
+"""robots.txt rules per origin (RFC 9309), parsed with protego and cached for the fetcher's lifetime, and across
+the runs of a process for an hour (`SharedRobots`).
 
 Knows what robots.txt answers mean; it does not fetch: the fetcher hands it a loader.
 """
@@ -7,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -103,4 +105,39 @@ class RobotsCache:
             logger.debug("%s: %s", origin, robots.reason)
             with self._lock:
                 self._files[origin] = robots
+            return robots
+
+
+# A robots.txt answer is kept this long across runs (RFC 9309 allows up to 24 hours): a host whose 1,000 boards run
+# every hour is asked for it about once an hour per process, not once per run.
+SHARED_ROBOTS_SECONDS = 3600.0
+
+
+class SharedRobots:
+    """robots.txt answers shared by every run of a process, per robots URL and User-Agent, for `ttl_seconds`.
+
+    Only answers that are rules or "no rules" (2xx, 4xx) are kept; an unreachable or failing robots.txt
+    (everything disallowed) is asked again by the next run. Thread-safe; one load per key at a time.
+    """
+
+    def __init__(self, ttl_seconds: float = SHARED_ROBOTS_SECONDS, *, clock: Callable[[], float] = time.monotonic):
+        self.ttl_seconds = ttl_seconds
+        self._clock = clock
+        self._entries: dict[tuple[str, str], tuple[float, RobotsFile]] = {}
+        self._locks: dict[tuple[str, str], threading.Lock] = {}
+        self._lock = threading.Lock()
+
+    def get(self, robots_url: str, user_agent: str, load: Callable[[], RobotsFile]) -> RobotsFile:
+        key = (robots_url, user_agent)
+        with self._lock:
+            key_lock = self._locks.setdefault(key, threading.Lock())
+        with key_lock:
+            with self._lock:
+                found = self._entries.get(key)
+            if found is not None and found[0] > self._clock():
+                return found[1]
+            robots = load()
+            if robots.rules is not None or robots.allow_all:
+                with self._lock:
+                    self._entries[key] = (self._clock() + self.ttl_seconds, robots)
             return robots

@@ -64,7 +64,11 @@ def make_fetcher(clock: FakeClock) -> Callable[..., Fetcher]:
     """Fetcher on the fake clock; robots off and no per-host delay unless a test asks for them."""
 
     def build(**overrides: Any) -> Fetcher:
-        extra = {key: overrides.pop(key) for key in ("validators", "throttle", "rng", "resolver") if key in overrides}
+        extra = {
+            key: overrides.pop(key)
+            for key in ("validators", "throttle", "rng", "resolver", "robots")
+            if key in overrides
+        }
         settings: dict[str, Any] = {"obey_robots": False, "min_delay_seconds": 0.0, **overrides}
         return Fetcher(
             FetchPolicy(**settings),

@@ -12,6 +12,7 @@ import respx
 
 from scraper.errors import RobotsDisallowed
 from scraper.fetching import Fetcher
+from scraper.fetching.robots import SharedRobots
 
 SITE = "https://boards.example.com"
 ROBOTS = f"{SITE}/robots.txt"
@@ -148,3 +149,29 @@ def record_start(started: list[float], clock: Any) -> Callable[[httpx.Request], 
         return httpx.Response(200)
 
     return answer
+
+
+def test_runs_sharing_robots_ask_a_host_once_and_a_failing_answer_again(
+    router: respx.MockRouter, make_fetcher: MakeFetcher, clock: Any
+) -> None:
+    robots = router.get(ROBOTS).mock(return_value=httpx.Response(200, text=RULES))
+    router.get(f"{SITE}/board").mock(return_value=httpx.Response(200, text="ok"))
+    shared = SharedRobots(ttl_seconds=3600, clock=clock)
+    for _ in range(3):  # three runs of boards on one host, each its own fetcher
+        fetcher = make_fetcher(obey_robots=True, robots=shared)
+        assert fetcher.get(f"{SITE}/board").text == "ok"
+        with pytest.raises(RobotsDisallowed):
+            fetcher.get(f"{SITE}/private/jobs")
+    assert robots.call_count == 1
+    clock.now += 3601  # an hour later the host is asked again
+    make_fetcher(obey_robots=True, robots=shared).get(f"{SITE}/board")
+    assert robots.call_count == 2
+
+    # a robots.txt answering 503 disallows everything for that run, and is not kept for the next one
+    other = "https://down.example.com"
+    failing = router.get(f"{other}/robots.txt").mock(return_value=httpx.Response(503))
+    router.get(f"{other}/board").mock(return_value=httpx.Response(200, text="ok"))
+    for _ in range(2):
+        with pytest.raises(RobotsDisallowed):
+            make_fetcher(obey_robots=True, robots=shared, max_retries=0).get(f"{other}/board")
+    assert failing.call_count == 2
