@@ -1,8 +1,10 @@
 """Runs on a PostgreSQL task queue (procrastinate): the schedule process defers a job per claimed run, workers run them.
 
-One task, `jobfeed.run(run_id, source)`, locked per source (procrastinate `lock`: two jobs of one source never
-run at once). The job only starts a `queued` run (`claims.start_deferred`), so a job delivered twice runs
-once; exactly-once per slot is the `scrape_runs` row, the queue only carries the work.
+One task, `jobfeed.run(run_id, source)`, locked per host lane (procrastinate `lock`, `run_lock`): jobs sharing a
+lock run one at a time in queue order, so a busy host's runs wait in the queue rather than in a worker, and two
+jobs of one source (always the same lane) never run at once. The job only starts a `queued` run
+(`claims.start_deferred`), so a job delivered twice runs once; exactly-once per slot is the `scrape_runs` row,
+the queue only carries the work.
 """
 
 from __future__ import annotations
@@ -11,12 +13,15 @@ import asyncio
 import logging
 import signal
 import threading
+import zlib
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
+from urllib.parse import urlsplit
 
 import procrastinate
+from procrastinate.jobs import Job
 from procrastinate.worker import Worker
-from sqlalchemy import Engine, make_url, text
+from sqlalchemy import Connection, Engine, make_url, text
 
 from scraper.config import SourceConfig
 from scraper.fetching.throttle import HostThrottle
@@ -30,6 +35,8 @@ QUEUE = "runs"
 TASK = "jobfeed.run"
 # A job whose worker sent no heartbeat for this long is retried (its run is then found abandoned or running).
 STALLED_SECONDS = 30.0
+# Runs of one host going at once, across every worker: the per-host in-flight default (`build_throttle`).
+HOST_LANES = 2
 
 
 def conninfo(database_url: str) -> str:
@@ -59,11 +66,40 @@ def apply_queue_schema(engine: Engine) -> bool:
     return True
 
 
-def queue_enqueue(app: procrastinate.App) -> Enqueue:
-    """The schedule process's `enqueue`: defer `jobfeed.run` for a claimed run (the app opened synchronously)."""
+def run_lock(config: SourceConfig, lanes: int = HOST_LANES) -> str:
+    """The procrastinate lock of a source's runs: one of its host's `lanes`, picked by a stable hash of its name.
 
-    def enqueue(config: SourceConfig, run_id: int) -> None:
-        app.configure_task(TASK, queue=QUEUE, lock=f"source:{config.name}").defer(run_id=run_id, source=config.name)
+    So a host has at most `lanes` runs going across all workers (1,000 boards on one API host queue up politely,
+    holding no worker slot while they wait), and every run of one source takes the same lane: never two at once.
+
+    >>> run_lock(SourceConfig("acme", "greenhouse", "https://boards-api.greenhouse.io/", every_seconds=3600))
+    'host:boards-api.greenhouse.io:0'
+    >>> run_lock(SourceConfig("datadog", "greenhouse", "https://boards-api.greenhouse.io/", every_seconds=3600))
+    'host:boards-api.greenhouse.io:1'
+    """
+    host = (urlsplit(config.url).hostname or config.name).lower()
+    return f"host:{host}:{zlib.crc32(config.name.encode()) % lanes}"
+
+
+def queue_enqueue(app: procrastinate.App) -> Enqueue:
+    """The schedule process's `enqueue`: defer one `jobfeed.run` job per claimed run, all in one statement, inside
+    the claim's transaction when given one (the app opened synchronously)."""
+
+    def enqueue(connection: Connection | None, claimed: Sequence[tuple[SourceConfig, int]]) -> None:
+        jobs = [
+            Job(
+                queue=QUEUE,
+                lock=run_lock(config),
+                queueing_lock=None,
+                task_name=TASK,
+                task_kwargs={"run_id": run_id, "source": config.name},
+            )
+            for config, run_id in claimed
+        ]
+        if not jobs:
+            return
+        raw = None if connection is None else connection.connection.driver_connection
+        app.job_manager.batch_defer_jobs(jobs, connection=raw)
 
     return enqueue
 

@@ -14,28 +14,30 @@ import socket
 import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime
+from datetime import datetime, timedelta
 from types import FrameType
 from typing import Any
 
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from models.enums import RunStatus
 from models.tables import utcnow
 from scraper.config import SourceConfig
 from scraper.errors import public_message
+from scraper.fetching.robots import SharedRobots
 from scraper.fetching.throttle import HostThrottle, build_throttle
 from scraper.scheduling.leases import LEASE_SECONDS, LeaseKeeper
-from scraper.scheduling.slots import slot_at, slot_offset
+from scraper.scheduling.slots import next_slot, slot_offset
 from scraper.storage import claims, runs
 from scraper.storage.outliers import OutlierJudge
 
 log = logging.getLogger(__name__)
 
 Runner = Callable[[SourceConfig, int, threading.Event], None]
-# Hands a claimed `queued` run to the queue (queue mode); the queue's worker starts it.
-Enqueue = Callable[[SourceConfig, int], None]
+# Hands claimed `queued` runs to the queue (queue mode), inside the claim's transaction when there is one
+# (`connection`), so a slot is recorded with its job or not at all; the queue's worker starts each run.
+Enqueue = Callable[[Connection | None, Sequence[tuple[SourceConfig, int]]], None]
 
 DEFAULT_CONCURRENCY = 8
 
@@ -46,14 +48,15 @@ def default_owner() -> str:
 
 def pipeline_runner(engine: Engine, throttle: HostThrottle | None = None) -> Runner:
     """The production runner: `scraper.pipeline.run_source`, every run of the process sharing one host throttle
-    (on PostgreSQL also shared with every other process: `SharedHostThrottle`)."""
+    (on PostgreSQL also shared with every other process: `SharedHostThrottle`) and the hosts' robots.txt answers."""
     shared = throttle or build_throttle(engine)
     judge = OutlierJudge()
+    robots = SharedRobots()
 
     def run(config: SourceConfig, run_id: int, stop: threading.Event) -> None:
         from scraper.pipeline import run_source
 
-        run_source(config, engine, run_id=run_id, stop=stop, throttle=shared, outliers=judge)
+        run_source(config, engine, run_id=run_id, stop=stop, throttle=shared, outliers=judge, robots=robots)
 
     return run
 
@@ -116,7 +119,8 @@ class Scheduler:
         self.leases = LeaseKeeper(engine, lease_seconds, max_run_seconds=max_run_seconds)
         self._by_name = {config.name: config for config in self.configs if config.enabled}
         self._offsets = {name: slot_offset(name, config.every_seconds) for name, config in self._by_name.items()}
-        self._recorded: dict[str, datetime] = {}
+        # each source's first slot not yet recorded here (None: look in the database, claim the current one)
+        self._next_due: dict[str, datetime | None] = {}
         self._active: dict[int, str] = {}
         self._lock = threading.Lock()
         self._pool = ThreadPoolExecutor(concurrency, thread_name_prefix="run")
@@ -126,7 +130,11 @@ class Scheduler:
 
     def start(self) -> None:
         runs.sync_sources(self.engine, self.configs)
-        self._recorded = claims.latest_slots(self.engine)
+        recorded = claims.latest_slots(self.engine)
+        self._next_due = {
+            name: recorded[name] + timedelta(seconds=config.every_seconds) if name in recorded else None
+            for name, config in self._by_name.items()
+        }
         self.leases.start()
         self._ticker = threading.Thread(target=self._loop, name="scheduler-tick", daemon=True)
         self._ticker.start()
@@ -156,55 +164,77 @@ class Scheduler:
             self.stop_event.wait(self.poll_seconds)
 
     def tick(self, now: datetime | None = None) -> int:
-        """Claim every due slot there is room for, take run requests, expire dead runs; returns runs claimed."""
+        """Claim every due slot there is room for, take run requests, expire dead runs; returns runs claimed.
+
+        Due slots are claimed in batches (`claims.claim_slots`: a few statements per 500 sources), and in queue
+        mode their jobs are deferred in bulk within the same transaction.
+        """
         now = now or utcnow()
         self._maintain(now)
-        due = []
-        for name, config in self._by_name.items():
-            slot = slot_at(now, config.every_seconds, self._offsets[name])
-            recorded = self._recorded.get(name)
-            if recorded is None or recorded < slot:
-                due.append((slot, name))
+        due = sorted(  # the oldest slots first, when there is not room for all
+            (self._next_due.get(name) or now, name) for name in self._by_name if self._is_due(name, now)
+        )
+        room = self._room()
+        if room is not None:
+            due = due[:room]
+        if not due or self.stop_event.is_set():
+            return 0
+        wanted = [claims.SlotWant(name, self._by_name[name].every_seconds, self._offsets[name]) for _, name in due]
+        try:
+            found = claims.claim_slots(
+                self.engine,
+                wanted,
+                status=RunStatus.QUEUED if self.enqueue else RunStatus.RUNNING,
+                owner=None if self.enqueue else self.owner,
+                lease_seconds=self.lease_seconds,
+                now=now,
+                on_claimed=self._queue_claimed if self.enqueue else None,
+            )
+        except Exception:  # the database or the queue refused: nothing was recorded, the next tick tries again
+            log.exception("could not claim %d due slots; retrying in %.0f s", len(wanted), self.poll_seconds)
+            return 0
         claimed = 0
-        for slot, name in sorted(due):  # the oldest slots first, when there is not room for all
-            if self.stop_event.is_set() or not self._has_room():
-                break
-            config = self._by_name[name]
-            try:
-                claim = claims.claim_slot(
-                    self.engine,
-                    name,
-                    every_seconds=config.every_seconds,
-                    offset_seconds=self._offsets[name],
-                    status=RunStatus.QUEUED if self.enqueue else RunStatus.RUNNING,
-                    owner=None if self.enqueue else self.owner,
-                    lease_seconds=self.lease_seconds,
-                    now=now,
+        for claim in found:
+            config = self._by_name[claim.source]
+            if claim.reason == "unknown source":
+                log.error(
+                    "%s: not in the database's sources (synced at start?); its slots are not claimed", claim.source
                 )
-            except (SQLAlchemyError, LookupError):
-                log.exception("%s: could not claim the slot %s", name, slot.isoformat())
                 continue
-            self._recorded[name] = slot
+            if claim.slot is not None:
+                self._next_due[claim.source] = claim.slot + timedelta(seconds=config.every_seconds)
+            else:  # recorded by another process: wait for the next slot after now
+                self._next_due[claim.source] = next_slot(now, config.every_seconds, self._offsets[claim.source])
             if claim.run_id is None:
-                if claim.reason != "taken":
-                    log.warning("%s: slot %s missed: %s", name, slot.isoformat(), claim.reason)
                 continue
             claimed += 1
-            log.info("%s: run %s for slot %s", name, claim.run_id, slot.isoformat())
-            self._dispatch(config, claim.run_id)
+            log.info(
+                "%s: run %s for slot %s", claim.source, claim.run_id, claim.slot.isoformat() if claim.slot else "?"
+            )
+            if self.enqueue is None:
+                self._dispatch(config, claim.run_id)
         return claimed
 
-    def _has_room(self) -> bool:
+    def _is_due(self, name: str, now: datetime) -> bool:
+        next_due = self._next_due.get(name)
+        return next_due is None or next_due <= now
+
+    def _queue_claimed(self, connection: Connection, taken: list[claims.SlotClaim]) -> None:
+        assert self.enqueue is not None
+        self.enqueue(connection, [(self._by_name[claim.source], claim.run_id) for claim in taken if claim.run_id])
+
+    def _room(self) -> int | None:
+        """Runs this process can start now (None: no bound, runs go to the queue)."""
         if self.enqueue is not None:
-            return True
+            return None
         with self._lock:
-            return len(self._active) < self.concurrency
+            return max(0, self.concurrency - len(self._active))
 
     def _dispatch(self, config: SourceConfig, run_id: int) -> None:
         if self.enqueue is not None:
             try:
-                self.enqueue(config, run_id)
-            except Exception:  # the queue refused: the run stays deferred and expires as missed
+                self.enqueue(None, [(config, run_id)])
+            except Exception:  # the queue refused: the run stays queued and expires as missed
                 log.exception("%s: could not queue run %s", config.name, run_id)
             return
         with self._lock:

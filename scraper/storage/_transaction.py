@@ -5,7 +5,7 @@ No business rules here: only how a transaction begins and what it locks.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
 from sqlalchemy import Connection, Engine, func, select, text
@@ -53,3 +53,13 @@ def lock_source(connection: Connection, source: str) -> bool:
         return found is not None
     _begin_sqlite_write(connection)
     return connection.execute(select(Source.name).where(Source.name == source)).first() is not None
+
+
+def lock_sources(connection: Connection, sources: Sequence[str]) -> list[str]:
+    """Lock many `sources` rows until the transaction ends, in name order (two lockers never deadlock); the names
+    found."""
+    if is_postgres(connection):
+        query = select(Source.name).where(Source.name.in_(list(sources))).order_by(Source.name).with_for_update()
+        return list(connection.execute(query).scalars())
+    _begin_sqlite_write(connection)
+    return list(connection.execute(select(Source.name).where(Source.name.in_(list(sources)))).scalars())

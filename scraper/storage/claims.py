@@ -7,7 +7,7 @@ arithmetic is `scraper.scheduling.slots`; this module only records what it decid
 from __future__ import annotations
 
 import logging
-from collections.abc import Collection
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -18,7 +18,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from models.enums import RunStatus
 from models.tables import ScrapeRun, utcnow
 from scraper.scheduling.slots import plan_slots
-from scraper.storage._transaction import is_postgres, lock_source
+from scraper.storage._transaction import is_postgres, lock_source, lock_sources
 
 log = logging.getLogger(__name__)
 
@@ -27,12 +27,30 @@ ACTIVE = (RunStatus.RUNNING, RunStatus.QUEUED)
 
 @dataclass(frozen=True, slots=True)
 class SlotClaim:
-    """The outcome of `claim_slot`: the run created for the slot (None if not created), missed rows written,
-    and why the slot itself was not created as a run (`taken`: another process recorded it first)."""
+    """The outcome of claiming one source's slot: the run created for it (None if not created), missed rows
+    written, and why the slot itself was not created as a run (`taken`: another process recorded it first)."""
 
     run_id: int | None
     missed: int = 0
     reason: str | None = None
+    source: str = ""
+    slot: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SlotWant:
+    """A source whose current slot a scheduler wants recorded: its name and slot arithmetic."""
+
+    source: str
+    every_seconds: int
+    offset_seconds: int
+
+
+# Inside the claim's transaction, with its connection: the claimed runs handed on (the queue defers their jobs
+# in the same transaction, so a slot is never recorded `queued` without its job).
+OnClaimed = Callable[[Connection, list[SlotClaim]], None]
+# One statement's worth of sources: the IN lists and the multi-row INSERT stay small.
+CLAIM_BATCH = 500
 
 
 def claim_slot(
@@ -47,45 +65,127 @@ def claim_slot(
     now: datetime | None = None,
     trigger: str = "schedule",
 ) -> SlotClaim:
-    """Record the source's current slot once: as a `running` or `queued` run, or as `missed` when a run of the
+    """`claim_slots` for one source; a source missing from the database raises LookupError."""
+    (claim,) = claim_slots(
+        engine,
+        [SlotWant(source, every_seconds, offset_seconds)],
+        status=status,
+        owner=owner,
+        lease_seconds=lease_seconds,
+        now=now,
+        trigger=trigger,
+    )
+    if claim.reason == "unknown source":
+        raise LookupError(f"no source named {source!r} in the database (run sync_sources first)")
+    return claim
+
+
+def claim_slots(
+    engine: Engine,
+    wanted: Sequence[SlotWant],
+    *,
+    status: RunStatus,
+    owner: str | None,
+    lease_seconds: float,
+    now: datetime | None = None,
+    trigger: str = "schedule",
+    on_claimed: OnClaimed | None = None,
+) -> list[SlotClaim]:
+    """Record each source's current slot once: as a `running` or `queued` run, or as `missed` when a run of the
     source is still active; every slot since the source's latest recorded one is recorded `missed` too.
 
-    A `queued` run must start within its interval (its lease ends at the slot's end), else it is missed.
+    One transaction per `CLAIM_BATCH` sources, a few statements each whatever the number: the sources' rows
+    locked in name order (serializing with manual starts and other schedulers without deadlock), their latest
+    slots and active runs read in one query each, every row written by one INSERT .. ON CONFLICT DO NOTHING on
+    (source, scheduled_for). A `queued` run must start within its interval (its lease ends at the slot's end),
+    else it is missed. Returns one claim per wanted source, in order.
     """
     if status not in (RunStatus.RUNNING, RunStatus.QUEUED):
         raise ValueError(f"a claimed slot is running or queued, not {status!r}")
     now = now or utcnow()
-    with engine.begin() as connection:
-        if not lock_source(connection, source):
-            raise LookupError(f"no source named {source!r} in the database (run sync_sources first)")
-        last = connection.execute(select(func.max(ScrapeRun.scheduled_for)).where(ScrapeRun.source == source)).scalar()
-        plan = plan_slots(last, now, every_seconds, offset_seconds)
+    claimed: list[SlotClaim] = []
+    for first in range(0, len(wanted), CLAIM_BATCH):
+        batch = wanted[first : first + CLAIM_BATCH]
+        with engine.begin() as connection:
+            found = _claim_batch(connection, batch, status, owner, lease_seconds, now, trigger)
+            if on_claimed is not None:
+                taken = [claim for claim in found if claim.run_id is not None]
+                if taken:
+                    on_claimed(connection, taken)
+        claimed.extend(found)
+    return claimed
+
+
+def _claim_batch(
+    connection: Connection,
+    batch: Sequence[SlotWant],
+    status: RunStatus,
+    owner: str | None,
+    lease_seconds: float,
+    now: datetime,
+    trigger: str,
+) -> list[SlotClaim]:
+    names = sorted({want.source for want in batch})
+    known = set(lock_sources(connection, names))
+    latest = dict(
+        connection.execute(
+            select(ScrapeRun.source, func.max(ScrapeRun.scheduled_for))
+            .where(ScrapeRun.source.in_(names))
+            .group_by(ScrapeRun.source)
+        ).all()
+    )
+    active: dict[str, tuple[int, str]] = {}
+    for run_id, source, run_status in connection.execute(
+        select(ScrapeRun.id, ScrapeRun.source, ScrapeRun.status).where(
+            ScrapeRun.source.in_(names), ScrapeRun.status.in_(ACTIVE), ScrapeRun.lease_expires_at >= now
+        )
+    ):
+        active.setdefault(source, (int(run_id), "still running" if run_status == "running" else "still queued"))
+    outcomes: dict[str, SlotClaim] = {}
+    missed_rows: list[dict[str, Any]] = []
+    run_rows: list[dict[str, Any]] = []
+    for want in batch:
+        source = want.source
+        if source not in known:
+            outcomes[source] = SlotClaim(None, reason="unknown source", source=source)
+            continue
+        last = latest.get(source)
+        plan = plan_slots(last, now, want.every_seconds, want.offset_seconds)
         if plan.due is None:
-            return SlotClaim(None, reason="taken")
+            outcomes[source] = SlotClaim(None, reason="taken", source=source)
+            continue
         missed = [
             _missed_row(source, slot, now, "not run: no scheduler was running at this slot") for slot in plan.missed
         ]
         if plan.folded and missed:
-            first = plan.missed[0]
             missed[0]["error"] += f" ({plan.folded} earlier slots since {last} were missed too)"
-            log.warning("%s: %d slots missed before %s are folded into one row", source, plan.folded, first)
-        active = _active_run(connection, source, now)
-        if active is not None:
-            missed.append(
-                _missed_row(source, plan.due, now, f"not run: run {active[0]} of this source was {active[1]}")
+            log.warning("%s: %d slots missed before %s are folded into one row", source, plan.folded, plan.missed[0])
+        if source in active:
+            run_id, state = active[source]
+            missed.append(_missed_row(source, plan.due, now, f"not run: run {run_id} of this source was {state}"))
+            outcomes[source] = SlotClaim(
+                None, missed=len(missed), reason=f"run {run_id} is {state}", source=source, slot=plan.due
             )
-        _insert_missed(connection, missed)
-        if active is not None:
-            return SlotClaim(None, missed=len(missed), reason=f"run {active[0]} is {active[1]}")
-        if status is RunStatus.QUEUED:
-            lease_until = plan.due + timedelta(seconds=every_seconds)
         else:
-            lease_until = now + timedelta(seconds=lease_seconds)
-        values = _run_values(source, status=status, trigger=trigger, owner=owner, now=now, lease_until=lease_until)
-        run_id: int = connection.execute(
-            insert(ScrapeRun).values(scheduled_for=plan.due, **values).returning(ScrapeRun.id)
-        ).scalar_one()
-    return SlotClaim(run_id, missed=len(missed))
+            lease_until = (
+                plan.due + timedelta(seconds=want.every_seconds)
+                if status is RunStatus.QUEUED
+                else now + timedelta(seconds=lease_seconds)
+            )
+            values = _run_values(source, status=status, trigger=trigger, owner=owner, now=now, lease_until=lease_until)
+            run_rows.append({**values, "scheduled_for": plan.due, "finished_at": None, "error": None})
+            outcomes[source] = SlotClaim(None, missed=len(missed), source=source, slot=plan.due)
+        _log_missed(missed)
+        missed_rows.extend(missed)
+    inserted = _insert_slot_rows(connection, missed_rows + run_rows)
+    claims = []
+    for want in batch:
+        outcome = outcomes[want.source]
+        if outcome.reason is None and outcome.slot is not None:
+            new_id = inserted.get((want.source, outcome.slot))
+            outcome = SlotClaim(new_id, outcome.missed, None if new_id else "taken", want.source, outcome.slot)
+        claims.append(outcome)
+    return claims
 
 
 def queue_run(engine: Engine, source: str, *, trigger: str, lease_seconds: float) -> int | None:
@@ -220,7 +320,7 @@ def _missed_row(source: str, slot: datetime, now: datetime, error: str) -> dict[
     return {**values, "scheduled_for": slot, "finished_at": now, "error": error}
 
 
-def _insert_missed(connection: Connection, rows: list[dict[str, Any]]) -> None:
+def _log_missed(rows: list[dict[str, Any]]) -> None:
     if not rows:
         return
     first, last = rows[0], rows[-1]
@@ -228,8 +328,21 @@ def _insert_missed(connection: Connection, rows: list[dict[str, Any]]) -> None:
     if len(rows) > 1:
         span = f"{len(rows)} slots {span} .. {last['scheduled_for'].isoformat()}"
     log.warning("%s: slot %s missed: %s", first["source"], span, last["error"])
+
+
+def _insert_slot_rows(connection: Connection, rows: list[dict[str, Any]]) -> dict[tuple[str, datetime], int]:
+    """Insert slot rows in one statement, skipping any (source, slot) already recorded; the new rows' ids."""
+    if not rows:
+        return {}
     statement = postgresql.insert(ScrapeRun) if is_postgres(connection) else sqlite.insert(ScrapeRun)
-    connection.execute(statement.on_conflict_do_nothing(index_elements=["source", "scheduled_for"]), rows)
+    # executemany with RETURNING: SQLAlchemy sends it as multi-row INSERTs ("insertmanyvalues"), one per batch
+    inserted = connection.execute(
+        statement.on_conflict_do_nothing(index_elements=["source", "scheduled_for"]).returning(
+            ScrapeRun.id, ScrapeRun.source, ScrapeRun.scheduled_for
+        ),
+        rows,
+    )
+    return {(source, slot): int(run_id) for run_id, source, slot in inserted if slot is not None}
 
 
 def _mark(connection: Connection, run_id: int, status: RunStatus, error: str, now: datetime) -> None:

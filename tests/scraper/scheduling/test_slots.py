@@ -183,3 +183,69 @@ def test_a_queued_slot_runs_once_and_a_late_one_is_missed(committing_engine: Eng
         "missed",
         "not run: it did not start within its interval (workers busy or down)",
     )
+
+
+def test_claim_slots_records_many_sources_at_once_and_hands_the_runs_on_in_its_transaction(
+    committing_engine: Engine,
+) -> None:
+    names = ["fresh", "back", "busy", "done"]
+    sync_sources(committing_engine, [config(name) for name in names])
+    now = START + timedelta(hours=5, minutes=10)
+    # "back" last ran at 02:00 (03:00 and 04:00 missed), "busy" has a run going, "done" has its 05:00 slot
+    for source, slot, status in (("back", 2, "succeeded"), ("busy", 4, "running"), ("done", 5, "succeeded")):
+        with committing_engine.begin() as connection:
+            connection.execute(
+                ScrapeRun.__table__.insert().values(
+                    source=source,
+                    trigger="schedule",
+                    scheduled_for=START + timedelta(hours=slot),
+                    started_at=START + timedelta(hours=slot),
+                    status=status,
+                    lease_expires_at=now + timedelta(minutes=1) if status == "running" else None,
+                    details={},
+                    http={},
+                )
+            )
+    wanted = [claims.SlotWant(name, 3600, 0) for name in [*names, "unknown"]]
+
+    def refuse(connection: object, taken: list[claims.SlotClaim]) -> None:
+        raise RuntimeError("the queue is down")
+
+    with pytest.raises(RuntimeError):
+        claims.claim_slots(
+            committing_engine, wanted, status=RunStatus.QUEUED, owner=None, lease_seconds=30, now=now, on_claimed=refuse
+        )
+    assert slot_rows(committing_engine, "fresh") == [], "a refused hand-on records nothing"
+
+    handed: list[tuple[str, int | None]] = []
+
+    def accept(connection: object, taken: list[claims.SlotClaim]) -> None:
+        handed.extend((claim.source, claim.run_id) for claim in taken)
+
+    found = claims.claim_slots(
+        committing_engine, wanted, status=RunStatus.QUEUED, owner=None, lease_seconds=30, now=now, on_claimed=accept
+    )
+    by_source = {claim.source: claim for claim in found}
+    assert [claim.source for claim in found] == [*names, "unknown"]
+    assert by_source["fresh"].run_id is not None and by_source["fresh"].missed == 0
+    assert by_source["back"].run_id is not None and by_source["back"].missed == 2
+    assert by_source["busy"].run_id is None and "still running" in (by_source["busy"].reason or "")
+    assert (by_source["done"].run_id, by_source["done"].reason) == (None, "taken")
+    assert by_source["unknown"].reason == "unknown source"
+    assert handed == [("fresh", by_source["fresh"].run_id), ("back", by_source["back"].run_id)]
+    assert [(slot.hour, status) for slot, status, _ in slot_rows(committing_engine, "back")] == [
+        (2, "succeeded"),
+        (3, "missed"),
+        (4, "missed"),
+        (5, "queued"),
+    ]
+    assert [(slot.hour, status) for slot, status, _ in slot_rows(committing_engine, "busy")] == [
+        (4, "running"),
+        (5, "missed"),
+    ]
+    # a second scheduler claiming the same slots a moment later records nothing twice
+    again = claims.claim_slots(
+        committing_engine, wanted[:4], status=RunStatus.QUEUED, owner=None, lease_seconds=30, now=now
+    )
+    assert all(claim.run_id is None for claim in again)
+    assert len(slot_rows(committing_engine, "fresh")) == 1
