@@ -99,15 +99,33 @@ SHARED_POLL_SECONDS = 0.05
 class SharedHostThrottle(HostThrottle):
     """A `HostThrottle` whose per-host budget is also shared by every process on one PostgreSQL database.
 
-    After the in-process slot, a request takes one of the host's `max_in_flight` rows in `host_budgets`
-    (FOR UPDATE SKIP LOCKED; held until released or `SHARED_HOLD_SECONDS`) and its start time from the
-    host's gap row (slot -1: start = max(now, previous start + interval), database clock). So 2,000 boards
-    on one API host are polled one after another whichever workers run them.
+    After the in-process slot, a request takes, in one statement (`TAKE`), one of the host's `max_in_flight`
+    rows in `host_budgets` (FOR UPDATE SKIP LOCKED; held until released or `SHARED_HOLD_SECONDS`) and its start
+    time from the host's gap row (slot -1: start = max(now, previous start + interval), database clock); one
+    more statement releases the row after the exchange. Each statement commits alone (autocommit: one round
+    trip). So 2,000 boards on one API host are polled one after another whichever workers run them.
     """
+
+    # A free in-flight row of the host held by this process, and the request's start reserved on the gap row
+    # only when a row was free. Slot and start are NULL when every row is held.
+    TAKE = text(
+        "WITH free AS ("
+        " SELECT slot FROM host_budgets WHERE host = :host AND slot >= 0 AND slot < :limit"
+        " AND (held_until IS NULL OR held_until < clock_timestamp())"
+        " ORDER BY slot LIMIT 1 FOR UPDATE SKIP LOCKED"
+        "), gap AS ("
+        " UPDATE host_budgets SET next_start_at = greatest(next_start_at, clock_timestamp()) + :gap"
+        " WHERE host = :host AND slot = -1 AND EXISTS (SELECT 1 FROM free)"
+        " RETURNING next_start_at - :gap AS start_at"
+        "), held AS ("
+        " UPDATE host_budgets AS b SET held_by = :owner, held_until = (SELECT start_at FROM gap) + :hold"
+        " FROM free WHERE b.host = :host AND b.slot = free.slot RETURNING b.slot"
+        ") SELECT (SELECT slot FROM held), (SELECT start_at FROM gap), clock_timestamp()"
+    )
 
     def __init__(self, engine: Engine, max_in_flight: int = 2, *, owner: str | None = None) -> None:
         super().__init__(max_in_flight)
-        self.engine = engine
+        self.engine = engine.execution_options(isolation_level="AUTOCOMMIT")
         self.owner = owner or f"{socket.gethostname()}:{os.getpid()}"
         self._known: set[str] = set()
         self._held: dict[int, tuple[str, int]] = {}  # thread id -> (host, slot)
@@ -116,7 +134,7 @@ class SharedHostThrottle(HostThrottle):
     def hold(self, host: str, seconds: float) -> None:
         super().hold(host, seconds)
         try:
-            with self.engine.begin() as connection:
+            with self.engine.connect() as connection:
                 self._ensure_rows(connection, host.lower())
                 connection.execute(
                     text(
@@ -143,38 +161,20 @@ class SharedHostThrottle(HostThrottle):
             waited += SHARED_POLL_SECONDS
 
     def _take(self, host: str, interval_seconds: float) -> tuple[int, float] | None:
-        with self.engine.begin() as connection:
+        with self.engine.connect() as connection:
             self._ensure_rows(connection, host)
-            slot = connection.execute(
-                text(
-                    "SELECT slot FROM host_budgets WHERE host = :host AND slot >= 0 AND slot < :limit "
-                    "AND (held_until IS NULL OR held_until < clock_timestamp()) "
-                    "ORDER BY slot LIMIT 1 FOR UPDATE SKIP LOCKED"
-                ),
-                {"host": host, "limit": self.max_in_flight},
-            ).scalar()
-            if slot is None:
-                return None
-            start, now = connection.execute(
-                text(
-                    "UPDATE host_budgets SET next_start_at = greatest(next_start_at, clock_timestamp()) + :gap "
-                    "WHERE host = :host AND slot = -1 RETURNING next_start_at - :gap, clock_timestamp()"
-                ),
-                {"host": host, "gap": timedelta(seconds=max(0.0, interval_seconds))},
-            ).one()
-            connection.execute(
-                text(
-                    "UPDATE host_budgets SET held_by = :owner, held_until = :start + :hold "
-                    "WHERE host = :host AND slot = :slot"
-                ),
+            slot, start, now = connection.execute(
+                self.TAKE,
                 {
                     "host": host,
-                    "slot": slot,
+                    "limit": self.max_in_flight,
+                    "gap": timedelta(seconds=max(0.0, interval_seconds)),
                     "owner": self.owner,
-                    "start": start,
                     "hold": timedelta(seconds=SHARED_HOLD_SECONDS),
                 },
-            )
+            ).one()
+        if slot is None:
+            return None
         return int(slot), max(0.0, (start - now).total_seconds())
 
     def _release(self, host: str) -> None:
@@ -183,7 +183,7 @@ class SharedHostThrottle(HostThrottle):
         if held is None:
             return
         try:
-            with self.engine.begin() as connection:
+            with self.engine.connect() as connection:
                 connection.execute(
                     text(
                         "UPDATE host_budgets SET held_by = NULL, held_until = NULL "

@@ -83,10 +83,12 @@ def test_two_processes_sharing_a_host_stay_within_its_limit(
     assert errors == []
     assert len(counting_server.arrivals) == 24
     assert counting_server.peak <= 2
-    # Starts are reserved 0.2 s apart by the database clock: 24 of them span at least 23 gaps. (Single gaps
-    # measured at arrival jitter by a scheduling delay on a busy machine; the span cannot shrink.)
+    # Starts are reserved 0.2 s apart by the database clock, so 24 of them span 23 gaps (4.6 s); the server sees
+    # them later by each request's own delay (a first connection, a busy machine: measured up to 0.15 s on a loaded
+    # 2-core machine), which can shrink the span by that much. Without a shared gap the span would be about 1.8 s
+    # (24 requests of 0.15 s, two at a time).
     arrivals = sorted(counting_server.arrivals)
-    assert arrivals[-1] - arrivals[0] >= 23 * 0.2 - 0.05
+    assert arrivals[-1] - arrivals[0] >= 23 * 0.2 - 0.5
     assert statistics.median(later - earlier for earlier, later in pairwise(arrivals)) >= 0.18
 
 
