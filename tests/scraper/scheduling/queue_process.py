@@ -1,7 +1,9 @@
 """A schedule or worker process for the queue tests: `python queue_process.py URL ROLE OWNER MODE EVERY NAME...`.
 
-ROLE is `schedule` (claims slots, defers jobs) or `worker` (runs them, concurrency 2). The worker's runner
-records each call in `runner_calls`, then finishes after a moment (MODE=quick) or hangs until killed (MODE=hang).
+ROLE is `schedule` (claims slots, defers jobs), `worker` (runs them, concurrency 2) or `manual` (one manual run
+of the first source, started and kept alive as `run_source` keeps a manual run: its lease renewed by a heartbeat,
+here of 2 s, while it takes MODE seconds). The worker's runner records each call in `runner_calls`, then finishes
+after a moment (MODE=quick) or hangs until killed (MODE=hang).
 """
 
 from __future__ import annotations
@@ -16,9 +18,10 @@ from sqlalchemy import text
 
 from models.db import create_db_engine
 from scraper.config import SourceConfig
+from scraper.scheduling.leases import LeaseKeeper
 from scraper.scheduling.queue import QueueWorker, build_app, queue_enqueue
 from scraper.scheduling.scheduler import run_scheduler
-from scraper.storage.runs import RunCounts, finish_run
+from scraper.storage.runs import RunCounts, finish_run, start_run, sync_sources
 
 
 def main() -> None:
@@ -29,6 +32,15 @@ def main() -> None:
         SourceConfig(name=name, kind="greenhouse", url=f"http://127.0.0.1:9/{name}", every_seconds=int(every))
         for name in names
     ]
+    if role == "manual":
+        sync_sources(engine, configs)
+        run_id = start_run(engine, names[0], trigger="manual", owner=owner, lease_seconds=2)
+        assert run_id is not None, "another run of the source was going"
+        with LeaseKeeper(engine, 2) as leases:
+            leases.add(run_id)
+            time.sleep(float(mode))
+        finish_run(engine, run_id, status="succeeded", counts=RunCounts(fetched=1), http={}, error=None, suspect=False)
+        return
     if role == "schedule":
         app = build_app(url)
         with app.open():

@@ -147,3 +147,41 @@ def test_a_killed_worker_run_is_marked_and_the_source_goes_on(queue_db: Engine) 
     assert went_on, outcomes[0][1][-2500:] + outcomes[-1][1][-2500:]
     killed = next(run for run in runs(queue_db) if run[0] == killed_run)
     assert "lease expired" in (killed[4] or "")
+
+
+def test_a_slow_manual_run_is_never_doubled(queue_db: Engine) -> None:
+    # A manual run taking 12 s (six of its 2-second leases, renewed by its heartbeat) while 2-second slots of the
+    # same source come due: each of those slots is recorded missed, none runs beside it, and the source goes on.
+    every = 2
+    manual = spawn(queue_db, "manual", "cli", "12", every, "alpha")
+    processes: list[subprocess.Popen[bytes]] = []
+    try:
+        assert wait_for(lambda: any(run[3] == "running" for run in runs(queue_db)), timeout=60)
+        processes = [spawn(queue_db, "schedule", "s0", "quick", every, "alpha")]
+        processes.append(spawn(queue_db, "worker", "w0", "quick", every, "alpha"))
+        manual_code = manual.wait(timeout=120)
+
+        def went_on() -> bool:
+            return any(owner == "w0" for _, _, owner in runner_calls(queue_db))
+
+        reached = wait_for(went_on, timeout=60)
+    finally:
+        if manual.poll() is None:
+            manual.kill()
+        manual.communicate()
+        outcomes = [stop(process) for process in processes]
+    assert manual_code == 0
+    assert [code for code, _ in outcomes] == [0] * len(outcomes), [err[-2000:] for _, err in outcomes]
+    assert reached, runs(queue_db)
+    with queue_db.connect() as connection:
+        spans = connection.execute(
+            text("SELECT trigger, status, started_at, finished_at, error FROM scrape_runs ORDER BY id")
+        ).all()
+    (manual_run,) = [span for span in spans if span.trigger == "manual"]
+    assert manual_run.status == "succeeded", "the manual run lost its lease"
+    ran = [span for span in spans if span.trigger == "schedule" and span.status in ("running", "succeeded")]
+    assert ran, spans
+    for span in ran:  # no scheduled run overlaps the manual one
+        assert span.started_at >= manual_run.finished_at, (span, manual_run)
+    # the slots that came due during it were recorded, as missed behind it
+    assert any(span.status == "missed" and "still running" in (span.error or "") for span in spans), spans
