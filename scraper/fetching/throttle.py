@@ -26,6 +26,8 @@ log = logging.getLogger(__name__)
 class _HostState:
     next_start: float = float("-inf")
     in_flight: int = 0  # holders of a slot, including those still sleeping until their start time
+    last_started: float = float("-inf")  # when the latest request really went out (not when it was due)
+    last_interval: float = 0.0  # the interval that request asked to keep before the next one
 
 
 class HostThrottle:
@@ -35,7 +37,10 @@ class HostThrottle:
     for outside it, so waiters are served in arrival order and no thread sleeps holding the lock.
     The interval is per call because fetchers sharing a throttle may follow different robots.txt
     `Crawl-delay`s and policies; the in-flight bound is the throttle's own. `hold(host, seconds)`
-    (a Retry-After) pushes every later start to the host back.
+    (a Retry-After) pushes every later start to the host back. A request also goes out no sooner than
+    the interval after the previous one really went out: a thread that woke late from its reserved start
+    must not bring the next request closer (measured: 0.67 s between two arrivals at a 1 s setting, on a
+    2-core machine at load 12).
     """
 
     def __init__(
@@ -70,12 +75,26 @@ class HostThrottle:
             if waited > 0:
                 self._sleep(waited)
             shared = self._shared_wait(key, interval_seconds)
-            yield max(0.0, waited) + shared
+            late = self._go(state, interval_seconds)
+            yield max(0.0, waited) + shared + late
         finally:
             self._release(key)
             with self._changed:
                 state.in_flight -= 1
                 self._changed.notify_all()
+
+    def _go(self, state: _HostState, interval_seconds: float) -> float:
+        """Mark the request as going out now, after waiting out the interval since the previous one went out."""
+        waited = 0.0
+        while True:
+            with self._changed:
+                now = self._clock()
+                due = state.last_started + state.last_interval
+                if now >= due:
+                    state.last_started, state.last_interval = now, max(0.0, interval_seconds)
+                    return waited
+            self._sleep(due - now)
+            waited += due - now
 
     def hold(self, host: str, seconds: float) -> None:
         """No request to `host` starts within `seconds` from now (the host answered with Retry-After)."""

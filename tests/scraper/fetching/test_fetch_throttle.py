@@ -35,6 +35,23 @@ def test_interval_counts_from_the_previous_start(clock: Any) -> None:
     assert waited == 2.0
 
 
+def test_a_request_that_went_out_late_keeps_the_next_one_an_interval_away(clock: Any) -> None:
+    # The second request's thread wakes 0.3 s after its reserved start (a busy machine); the third, reserved an
+    # interval after the second's reserved start, still goes out a whole interval after the second really did.
+    overslept = []
+
+    def sleep(seconds: float) -> None:
+        clock.sleep(seconds + (0.3 if not overslept else 0.0))
+        overslept.append(seconds)
+
+    throttle = HostThrottle(clock=clock, sleep=sleep)
+    started = []
+    for _ in range(3):
+        with throttle.slot("a.example", 1.0):
+            started.append(clock.now)
+    assert [round(b - a, 3) for a, b in pairwise(started)] == [1.3, 1.0]
+
+
 def test_min_delay_between_fetches(clock: Any) -> None:
     started: list[float] = []
     with respx.mock:
