@@ -213,23 +213,52 @@ def hashed_content(values: Mapping[str, Any]) -> list[Any]:
 # ------------------------------------------------------------------------------------------ row -> API
 
 
-def _served(value: Any, annotation: Any) -> Any:
-    """A column's value as the API record serves it: lists as lists, values outside a closed vocabulary
-    (a writer bug) dropped rather than failing the page."""
+def _server(annotation: Any) -> Callable[[Any], Any] | None:
+    """How a column's value is served by the API record: lists as lists, values outside a closed vocabulary
+    (a writer bug) dropped rather than failing the page; None when the value is served as stored. Decided
+    once per column, since every posting of every page and feed goes through it."""
     kind, _ = optional_part(annotation)
     if typing.get_origin(kind) is tuple:
         (item_kind, *_) = typing.get_args(kind)
-        items = list(value or ())
         if isinstance(item_kind, type) and issubclass(item_kind, Enum):
-            allowed = {member.value for member in item_kind}
-            return [item for item in items if item in allowed]
+            members = frozenset(member.value for member in item_kind)
+            return lambda value: [item for item in value or () if item in members]
         if dataclasses.is_dataclass(item_kind):
-            names = [item.name for item in dataclasses.fields(item_kind)]
-            return [{name: item.get(name) for name in names} for item in items if isinstance(item, dict)]
-        return items
+            names = tuple(item.name for item in dataclasses.fields(item_kind))
+            return lambda value: [
+                {name: item.get(name) for name in names} for item in value or () if isinstance(item, dict)
+            ]
+        return lambda value: list(value or ())
     if isinstance(kind, type) and issubclass(kind, Enum):
-        return value if value in {member.value for member in kind} else None
-    return value
+        allowed = frozenset(member.value for member in kind)
+        return lambda value: value if value in allowed else None
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class _ServedField:
+    """One field of the API record as read from a row: its columns (name, part name, how served)."""
+
+    name: str
+    api: str
+    key: bool
+    composite: bool
+    optional: bool
+    columns: tuple[tuple[str, str, Callable[[Any], Any] | None], ...]
+
+
+_SERVED = tuple(
+    _ServedField(
+        field.name,
+        field.spec.api,
+        field.spec.key,
+        field.composite,
+        optional_part(field.annotation)[1],
+        tuple((column.name, column.field, _server(column.annotation)) for column in field.columns),
+    )
+    for field in RECORD_FIELDS
+    if field.spec.api is not None
+)
 
 
 def record_values(row: Mapping[Any, Any], *, detail: bool = False) -> dict[str, Any]:
@@ -237,19 +266,24 @@ def record_values(row: Mapping[Any, Any], *, detail: bool = False) -> dict[str, 
     `external_id`); the detail's fields too when `detail`. Composites are objects; an optional composite
     whose columns are all null is null (a posting that states no salary)."""
     record: dict[str, Any] = {}
-    for field in RECORD_FIELDS:
-        if field.spec.api is None or (field.spec.api == "detail" and not detail):
+    for field in _SERVED:
+        if field.api == "detail" and not detail:
             continue
-        if field.spec.key:
+        if field.key:
             record[field.name] = row[field.name]
         elif not field.composite:
-            (column,) = field.columns
-            record[field.name] = _served(row[column.name], column.annotation)
+            ((name, _, serve),) = field.columns
+            value = row[name]
+            record[field.name] = value if serve is None else serve(value)
         else:
-            part = {column.field: _served(row[column.name], column.annotation) for column in field.columns}
-            _, optional = optional_part(field.annotation)
-            empty = all(row[column.name] is None for column in field.columns)
-            record[field.name] = None if optional and empty else part
+            values = [row[name] for name, _, _ in field.columns]
+            if field.optional and all(value is None for value in values):
+                record[field.name] = None
+            else:
+                record[field.name] = {
+                    part: value if serve is None else serve(value)
+                    for (_, part, serve), value in zip(field.columns, values, strict=True)
+                }
     return record
 
 

@@ -10,8 +10,8 @@ from collections import defaultdict
 from collections.abc import Collection, Sequence
 from typing import Any
 
-from sqlalchemy import or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy import JSON, ScalarSelect, func, or_, select, type_coerce
+from sqlalchemy.orm import Session, aliased
 
 from models.posting import RECORD_COLUMN_NAMES, record_values
 from models.schemas import PostingOut
@@ -40,6 +40,26 @@ def record_fields(row: Any, sources: list[str]) -> dict[str, Any]:
         "last_seen": row.last_seen,
         "closed_at": row.closed_at,
     }
+
+
+# Built once: an alias builds a proxy of every column, which a page should not pay for.
+_DUPLICATE = aliased(Posting, name="duplicate")
+_DUPLICATE_SOURCES = {
+    "postgresql": func.array_agg(_DUPLICATE.source),
+    "sqlite": type_coerce(func.json_group_array(_DUPLICATE.source), JSON),
+}
+
+
+def duplicate_sources(session: Session) -> ScalarSelect[Any]:
+    """A column of a representative's row: the sources of its duplicates (a list; None or empty when none),
+    so that a page of representatives reads its sources in the same statement (`page_sources`)."""
+    listed = _DUPLICATE_SOURCES[session.get_bind().dialect.name]
+    return select(listed).where(_DUPLICATE.duplicate_of == Posting.id).scalar_subquery()
+
+
+def page_sources(row: Any) -> list[str]:
+    """Every source listing a representative's job, from a row selected with `duplicate_sources`."""
+    return sorted({row.source, *(row.duplicate_sources or ())})
 
 
 def sources_of(session: Session, rows: Sequence[Any]) -> dict[int, list[str]]:

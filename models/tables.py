@@ -77,6 +77,17 @@ class Posting(Base):
         # newest-first keyset pagination, overall and per category
         Index("ix_postings_open_newest", "closed_at", "first_seen", "id"),
         Index("ix_postings_category_newest", "category", "closed_at", "first_seen", "id"),
+        # API: a page of a category's open jobs; the filters pages combine with a category are read from the
+        # index (an index-only scan picks the page's ids), so only the page's own rows are fetched from the heap
+        Index(
+            "ix_postings_open_category_page",
+            "category",
+            "first_seen",
+            "id",
+            postgresql_include=["countries", "seniority", "remote"],
+            postgresql_where=text("closed_at IS NULL AND duplicate_of IS NULL"),
+            sqlite_where=text("closed_at IS NULL AND duplicate_of IS NULL"),
+        ),
         Index("ix_postings_fingerprint", "fingerprint"),
         # cross-source dedup looks each batch's apply URLs up; most postings have none
         Index(

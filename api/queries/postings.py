@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from api.cursor import decode_cursor, encode_cursor
 from models.filters import posting_conditions
-from models.posting_reads import POSTING_COLUMNS, record_fields, sources_of
+from models.posting_reads import POSTING_COLUMNS, duplicate_sources, page_sources, record_fields, sources_of
 from models.schemas import (
     PostingDetailOut,
     PostingFilters,
@@ -42,6 +42,22 @@ def _newest_first(query: Select[Any], cursor: str | None) -> Select[Any]:
     return query.order_by(Posting.first_seen.desc(), Posting.id.desc())
 
 
+def _page_rows(
+    session: Session, filters: PostingFilters, conditions: list[ColumnElement[bool]], *extra: Any
+) -> list[Any]:
+    """Up to `limit + 1` representatives newest first, with their record's columns, the sources of their
+    duplicates and `extra`: one statement. The page's ids are chosen first, from an index where one covers
+    the filters (ix_postings_open_category_page), so only the page's own rows are read from the table."""
+    page = _newest_first(select(Posting.id).where(*conditions), filters.cursor).limit(filters.limit + 1)
+    query = _newest_first(
+        select(*POSTING_COLUMNS, duplicate_sources(session).label("duplicate_sources"), *extra).where(
+            Posting.id.in_(page.correlate(None).scalar_subquery())
+        ),
+        None,
+    )
+    return list(session.execute(query).all())
+
+
 def page_records(
     session: Session,
     filters: PostingFilters,
@@ -50,7 +66,7 @@ def page_records(
     flag_code: str | None = None,
     salary_flagged_only: bool = False,
 ) -> tuple[list[dict[str, Any]], str | None]:
-    """A keyset page as posting records (`_record_fields`) and the cursor of the next page, if any."""
+    """A keyset page as posting records (`record_fields`) and the cursor of the next page, if any."""
     conditions = posting_conditions(session, filters)
     if flagged_only:
         conditions.append(Posting.flagged.is_(True))
@@ -58,13 +74,11 @@ def page_records(
         conditions.append(Posting.salary_flagged.is_(True))
     if flag_code is not None:
         conditions.append(_flag_code(session, flag_code))
-    query = _newest_first(select(*POSTING_COLUMNS).where(*conditions), filters.cursor).limit(filters.limit + 1)
-    rows = session.execute(query).all()
+    rows = _page_rows(session, filters, conditions)
     more = len(rows) > filters.limit
     rows = rows[: filters.limit]
-    sources = sources_of(session, rows)
     next_cursor = encode_cursor(rows[-1].first_seen, rows[-1].id) if more and rows else None
-    return [record_fields(row, sources[row.id]) for row in rows], next_cursor
+    return [record_fields(row, page_sources(row)) for row in rows], next_cursor
 
 
 def list_postings(
@@ -106,14 +120,12 @@ def _flag_code(session: Session, code: str) -> ColumnElement[bool]:
     return exists(select(1).select_from(elements).where(func.json_extract(elements.c.value, "$.code") == code))
 
 
-def postings_with_descriptions(session: Session, filters: PostingFilters) -> list[tuple[PostingOut, str | None]]:
-    """The newest postings of a feed with their (unsanitized) descriptions."""
-    query = _newest_first(
-        select(*POSTING_COLUMNS, Posting.description_html).where(*posting_conditions(session, filters)), None
-    ).limit(filters.limit)
-    rows = session.execute(query).all()
-    sources = sources_of(session, rows)
-    return [(PostingOut.model_validate(record_fields(row, sources[row.id])), row.description_html) for row in rows]
+def postings_with_descriptions(session: Session, filters: PostingFilters) -> list[tuple[dict[str, Any], str | None]]:
+    """The newest postings of a feed as records in the schema's order, with their (unsanitized) descriptions."""
+    rows = _page_rows(session, filters, posting_conditions(session, filters), Posting.description_html)
+    return [
+        (in_schema_order(record_fields(row, page_sources(row))), row.description_html) for row in rows[: filters.limit]
+    ]
 
 
 def get_posting(session: Session, posting_id: int) -> tuple[PostingDetailOut, str | None] | None:
