@@ -1,24 +1,26 @@
 """Rendering of RSS 2.0, Atom 1.0 and JSON Feed 1.1 from posting records, and the text/HTML hygiene they need.
 
-Pure functions, no queries. Scraped text is untrusted: titles become plain text with no markup left,
-descriptions are sanitized again (defence in depth), characters XML forbids are dropped (the one text
-policy of models/text.py), and only http(s) links are emitted.
+Pure functions, no queries. A record is the mapping the job pages serialize (`record_fields` in the schema's
+key order, models/posting_reads.py): feeds and pages share it, and no model is built per posting. Scraped
+text is untrusted: titles become plain text with no markup left, descriptions are sanitized again (defence
+in depth), characters XML forbids are dropped (the one text policy of models/text.py), and only http(s)
+links are emitted.
 """
 
 from __future__ import annotations
 
 import html
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from email.utils import format_datetime
+from typing import Any
 from urllib.parse import urlsplit
 
 import orjson
 
 from api.money import salary_text
-from models.schemas import PostingOut
 from models.text import plain_text, sanitize_html, strip_controls
 
 _ANGLE = re.compile("[<>]")
@@ -56,32 +58,35 @@ class FeedMeta:
     updated: datetime
 
 
+Record = Mapping[str, Any]
+
+
 @dataclass(frozen=True, slots=True)
 class FeedEntry:
-    posting: PostingOut
+    posting: Record  # the posting record, as /api/v1/jobs serves it
     description_html: str | None
     api_url: str  # where the record lives in the API; the fallback link and the entry's id base
 
 
-def item_id(posting: PostingOut) -> str:
+def item_id(posting: Record) -> str:
     """A posting's id in every feed, stable across updates of the posting."""
-    return f"urn:jobfeed:posting:{posting.id}"
+    return f"urn:jobfeed:posting:{posting['id']}"
 
 
-def _location_text(posting: PostingOut) -> str:
-    location = posting.location
-    if location.raw:
-        return plain_text(location.raw)
-    parts = [*location.cities, *location.countries, *location.regions]
-    if location.remote:
-        parts.append(location.remote.value)
+def _location_text(posting: Record) -> str:
+    location = posting["location"]
+    if location["raw"]:
+        return plain_text(location["raw"])
+    parts = [*location["cities"], *location["countries"], *location["regions"]]
+    if location["remote"]:
+        parts.append(location["remote"])
     return plain_text(", ".join(parts))
 
 
-def item_title(posting: PostingOut) -> str:
+def item_title(posting: Record) -> str:
     """ "Title at Company (Location)", each part plain text; parts that are unknown are left out."""
-    title = plain_text(posting.title) or "Untitled job"
-    company = plain_text(posting.company)
+    title = plain_text(posting["title"]) or "Untitled job"
+    company = plain_text(posting["company"])
     location = _location_text(posting)
     if company:
         title = f"{title} at {company}"
@@ -90,24 +95,24 @@ def item_title(posting: PostingOut) -> str:
     return title
 
 
-def item_summary(posting: PostingOut) -> str:
+def item_summary(posting: Record) -> str:
     """A plain-text summary: salary, location, employment, seniority, sources."""
     parts = []
-    salary = salary_text(posting.salary, stated=True)
+    salary = salary_text(posting["salary"], stated=True)
     if salary:
         # a salary read in free text (not a value the source states) says so: readers weigh it accordingly
-        text_origin = posting.salary is not None and posting.salary.origin == "text"
+        text_origin = posting["salary"] is not None and posting["salary"]["origin"] == "text"
         parts.append(f"Salary: {salary}{', read in the posting text' if text_origin else ''}")
     location = _location_text(posting)
     if location:
         parts.append(f"Location: {location}")
-    if posting.employment_types:
-        parts.append("Employment: " + ", ".join(e.value for e in posting.employment_types))
-    if posting.seniority:
-        parts.append(f"Seniority: {posting.seniority.value}")
-    if posting.flags:
-        parts.append("Flags: " + ", ".join(plain_text(f.code) for f in posting.flags))
-    parts.append("Source: " + ", ".join(plain_text(s) for s in posting.sources))
+    if posting["employment_types"]:
+        parts.append("Employment: " + ", ".join(posting["employment_types"]))
+    if posting["seniority"]:
+        parts.append(f"Seniority: {posting['seniority']}")
+    if posting["flags"]:
+        parts.append("Flags: " + ", ".join(plain_text(f["code"]) for f in posting["flags"]))
+    parts.append("Source: " + ", ".join(plain_text(s) for s in posting["sources"]))
     return ". ".join(parts) + "."
 
 
@@ -116,9 +121,9 @@ def item_content_html(entry: FeedEntry) -> str:
     return summary + (sanitize_html(entry.description_html) or "")
 
 
-def _published(posting: PostingOut) -> datetime:
+def _published(posting: Record) -> datetime:
     # first_seen is never null for a stored posting; posted_at is the board's claim and may be missing
-    moment = posting.first_seen or posting.posted_at
+    moment: datetime | None = posting["first_seen"] or posting["posted_at"]
     assert moment is not None, "feeds render stored postings, which always have first_seen"
     return moment
 
@@ -141,10 +146,10 @@ def render_rss(meta: FeedMeta, entries: Sequence[FeedEntry]) -> bytes:
         out += [
             "<item>",
             f"<title>{_xml(item_title(posting))}</title>",
-            f"<link>{_xml(safe_url(posting.url, entry.api_url))}</link>",
+            f"<link>{_xml(safe_url(posting['url'], entry.api_url))}</link>",
             f'<guid isPermaLink="false">{_xml(item_id(posting))}</guid>',
             f"<pubDate>{format_datetime(_published(posting), usegmt=True)}</pubDate>",
-            f"<category>{_xml(posting.category)}</category>",
+            f"<category>{_xml(posting['category'])}</category>",
             f"<description>{_xml(item_content_html(entry))}</description>",
             "</item>",
         ]
@@ -177,10 +182,10 @@ def render_atom(meta: FeedMeta, entries: Sequence[FeedEntry]) -> bytes:
             "<entry>",
             f"<id>{_xml(item_id(posting))}</id>",
             f'<title type="text">{_xml(item_title(posting))}</title>',
-            f'<link rel="alternate" type="text/html" href="{_xml(safe_url(posting.url, entry.api_url))}"/>',
+            f'<link rel="alternate" type="text/html" href="{_xml(safe_url(posting["url"], entry.api_url))}"/>',
             f"<published>{published}</published>",
             f"<updated>{published}</updated>",
-            f'<category term="{_xml(posting.category)}"/>',
+            f'<category term="{_xml(posting["category"])}"/>',
             f'<summary type="text">{_xml(item_summary(posting))}</summary>',
             f'<content type="html">{_xml(item_content_html(entry))}</content>',
             "</entry>",
@@ -198,13 +203,13 @@ def render_json_feed(meta: FeedMeta, entries: Sequence[FeedEntry]) -> bytes:
         items.append(
             {
                 "id": item_id(posting),
-                "url": safe_url(posting.url, entry.api_url),
+                "url": safe_url(posting["url"], entry.api_url),
                 "title": item_title(posting),
                 "content_html": item_content_html(entry),
                 "summary": item_summary(posting),
                 "date_published": _rfc3339(_published(posting)),
-                "tags": [plain_text(t) for t in posting.tags if plain_text(t)],
-                "_jobfeed": posting.model_dump(mode="json"),
+                "tags": [plain_text(t) for t in posting["tags"] if plain_text(t)],
+                "_jobfeed": posting,
             }
         )
     document = {
@@ -215,5 +220,5 @@ def render_json_feed(meta: FeedMeta, entries: Sequence[FeedEntry]) -> bytes:
         "description": meta.description,
         "items": items,
     }
-    body = orjson.dumps(document)
+    body = orjson.dumps(document, option=orjson.OPT_UTC_Z)  # timestamps as the schema writes them
     return body.replace(b"<", b"\\u003c").replace(b">", b"\\u003e").replace(b"&", b"\\u0026")

@@ -6,7 +6,9 @@ Pure functions of numbers and posting records; no queries, no markup (callers es
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from models.schemas import SalaryOut
 from models.text import plain_text
@@ -36,7 +38,15 @@ def format_usd(amount: float | None) -> str:
     return f"{sign}${value:,.0f}"
 
 
-def annual_usd_text(salary: SalaryOut | None) -> str | None:
+# A salary as the schema holds it, or as a record read from rows holds it (the feeds render from rows).
+SalaryValue = SalaryOut | Mapping[str, Any]
+
+
+def _parts(salary: SalaryValue) -> Mapping[str, Any]:
+    return salary if isinstance(salary, Mapping) else dict(salary)
+
+
+def annual_usd_text(salary: SalaryValue | None) -> str | None:
     """The annual USD reading of a salary ("$90k–$120k", "from $45k", "up to $80k"); None when unknown.
 
     >>> annual_usd_text(SalaryOut(raw="USD 90K-120K", min=90000, max=120000, currency="USD", period="year",
@@ -45,16 +55,17 @@ def annual_usd_text(salary: SalaryOut | None) -> str | None:
     """
     if salary is None:
         return None
-    low, high = salary.annual_usd_min, salary.annual_usd_max
+    parts = _parts(salary)
+    low, high = parts["annual_usd_min"], parts["annual_usd_max"]
     if low is None and high is None:
         return None
     if low is None or high is None or low == high:
-        prefix = "up to " if low is None else "from " if high is None and salary.max is None else ""
+        prefix = "up to " if low is None else "from " if high is None and parts["max"] is None else ""
         return prefix + format_usd(low if low is not None else high)
     return f"{format_usd(low)}–{format_usd(high)}"
 
 
-def salary_text(salary: SalaryOut | None, *, stated: bool = False) -> str | None:
+def salary_text(salary: SalaryValue | None, *, stated: bool = False) -> str | None:
     """A salary for people: its annual USD reading, or the text as stated when there is none; with
     `stated`, the stated text first and the reading after it. None when the posting states no salary.
 
@@ -65,7 +76,7 @@ def salary_text(salary: SalaryOut | None, *, stated: bool = False) -> str | None
     """
     if salary is None:
         return None
-    raw = plain_text(salary.raw) or None
+    raw = plain_text(_parts(salary)["raw"]) or None
     annual = annual_usd_text(salary)
     if annual is None:
         return raw

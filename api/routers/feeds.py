@@ -61,7 +61,7 @@ async def _feed(
             description=f"The newest {label.lower() if slug == ALL else label} jobs gathered by jobfeed.",
             updated=version.modified,
         )
-        entries = [FeedEntry(p, description, f"{base}api/v1/jobs/{p.id}") for p, description in rows]
+        entries = [FeedEntry(p, description, f"{base}api/v1/jobs/{p['id']}") for p, description in rows]
         return render(meta, entries)
 
     return await cached_bytes(request, cache_key(request, with_host=True), build, media_type)
