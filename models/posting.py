@@ -235,56 +235,44 @@ def _server(annotation: Any) -> Callable[[Any], Any] | None:
     return None
 
 
-@dataclass(frozen=True, slots=True)
-class _ServedField:
-    """One field of the API record as read from a row: its columns (name, part name, how served)."""
-
-    name: str
-    api: str
-    key: bool
-    composite: bool
-    optional: bool
-    columns: tuple[tuple[str, str, Callable[[Any], Any] | None], ...]
+Getter = Callable[[Mapping[Any, Any]], Any]
 
 
-_SERVED = tuple(
-    _ServedField(
-        field.name,
-        field.spec.api,
-        field.spec.key,
-        field.composite,
-        optional_part(field.annotation)[1],
-        tuple((column.name, column.field, _server(column.annotation)) for column in field.columns),
-    )
-    for field in RECORD_FIELDS
-    if field.spec.api is not None
-)
+def _getter(field: RecordField) -> Getter:
+    """How one field of the API record is read from a row: a key, a column, or a composite of columns."""
+    if field.spec.key:
+        return operator.itemgetter(field.name)
+    if not field.composite:
+        (column,) = field.columns
+        serve = _server(column.annotation)
+        if serve is None:
+            return operator.itemgetter(column.name)
+        name = column.name
+        return lambda row: serve(row[name])
+    names = tuple(column.name for column in field.columns)
+    parts = tuple((column.field, _server(column.annotation)) for column in field.columns)
+    _, optional = optional_part(field.annotation)
+
+    def composite(row: Mapping[Any, Any]) -> dict[str, Any] | None:
+        values = [row[name] for name in names]
+        if optional and values.count(None) == len(values):
+            return None
+        return {
+            part: value if serve is None else serve(value) for (part, serve), value in zip(parts, values, strict=True)
+        }
+
+    return composite
+
+
+_RECORD_GETTERS = tuple((field.name, _getter(field)) for field in RECORD_FIELDS if field.spec.api == "record")
+_DETAIL_GETTERS = tuple((field.name, _getter(field)) for field in RECORD_FIELDS if field.spec.api is not None)
 
 
 def record_values(row: Mapping[Any, Any], *, detail: bool = False) -> dict[str, Any]:
     """The posting-record part of an API record from a row with the record's columns (and `source`,
     `external_id`); the detail's fields too when `detail`. Composites are objects; an optional composite
     whose columns are all null is null (a posting that states no salary)."""
-    record: dict[str, Any] = {}
-    for field in _SERVED:
-        if field.api == "detail" and not detail:
-            continue
-        if field.key:
-            record[field.name] = row[field.name]
-        elif not field.composite:
-            ((name, _, serve),) = field.columns
-            value = row[name]
-            record[field.name] = value if serve is None else serve(value)
-        else:
-            values = [row[name] for name, _, _ in field.columns]
-            if field.optional and all(value is None for value in values):
-                record[field.name] = None
-            else:
-                record[field.name] = {
-                    part: value if serve is None else serve(value)
-                    for (_, part, serve), value in zip(field.columns, values, strict=True)
-                }
-    return record
+    return {name: get(row) for name, get in (_DETAIL_GETTERS if detail else _RECORD_GETTERS)}
 
 
 # ------------------------------------------------------------------------------------------ history
