@@ -21,6 +21,8 @@ from models.db import create_db_engine, session_factory
 from models.settings import Settings
 from models.taxonomy import load_taxonomy
 
+# Requests use the database from anyio's worker threads (run_in_threadpool), at most this many at once.
+WORKER_THREADS = 40
 DESCRIPTION = (
     "Job postings gathered from job boards, by role category: filtered lists, feeds (RSS, Atom, JSON Feed), "
     "salary statistics and their history, the outliers validation caught, and the health of each source."
@@ -35,7 +37,7 @@ def create_app(settings: Settings | None = None, *, version_ttl_seconds: float =
     """
     settings = settings or Settings()
     taxonomy = load_taxonomy(settings.taxonomy)
-    engine = create_db_engine(settings.database_url)
+    engine = create_db_engine(settings.database_url, connections=WORKER_THREADS)
     sessions = session_factory(engine)
     metrics = Metrics(sessions)
     cache = ResponseCache(version_ttl_seconds=version_ttl_seconds)
@@ -54,6 +56,9 @@ def create_app(settings: Settings | None = None, *, version_ttl_seconds: float =
     app.state.settings = settings
     app.state.engine = engine
     app.state.session_factory = sessions
+    # Cached renders only read: each statement is its own transaction, with no BEGIN and ROLLBACK round trips
+    # around it (one statement per page, so a page still reads one snapshot).
+    app.state.read_sessions = session_factory(engine.execution_options(isolation_level="AUTOCOMMIT"))
     app.state.taxonomy = taxonomy
     app.state.cache = cache
     app.state.metrics = metrics

@@ -17,8 +17,11 @@ def normalize_url(url: str) -> str:
     return parsed.render_as_string(hide_password=False)
 
 
-def create_db_engine(url: str, **kwargs: Any) -> Engine:
-    """An Engine for `url`; SQLite gets WAL, foreign keys and a busy timeout, PostgreSQL a pre-ping pool."""
+def create_db_engine(url: str, *, connections: int | None = None, **kwargs: Any) -> Engine:
+    """An Engine for `url`; SQLite gets WAL, foreign keys and a busy timeout, PostgreSQL a pre-ping pool.
+
+    `connections`: how many threads may use the engine at once (PostgreSQL keeps that many open, so that
+    a busy server never opens and closes a connection per request; the pool's default keeps 5)."""
     url = normalize_url(url)
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30}, **kwargs)
@@ -34,6 +37,8 @@ def create_db_engine(url: str, **kwargs: Any) -> Engine:
 
         return engine
     kwargs.setdefault("pool_pre_ping", True)
+    if connections is not None:
+        kwargs.setdefault("pool_size", connections)
     # A prepared statement planned before an index existed keeps its slow plan (DESIGN.md section 8).
     connect_args = kwargs.pop("connect_args", {})
     connect_args.setdefault("options", "-c plan_cache_mode=force_custom_plan")

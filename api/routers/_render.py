@@ -89,7 +89,7 @@ async def cached_bytes(
 def _through_session(
     request: Request, cache: ResponseCache, key: str, render: Render, media_type: str, stale_while_refreshing: bool
 ) -> Response:
-    sessions = request.app.state.session_factory
+    sessions = request.app.state.read_sessions
 
     def render_apart(version: DataVersion) -> bytes:
         with sessions() as own:
