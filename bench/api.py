@@ -152,8 +152,11 @@ def load(engine: Engine, count: int) -> tuple[float, float]:
 
 def land_a_run(engine: Engine, count: int, first_id: int) -> tuple[float, float, set[str]]:
     """A run of `count` new salaried postings (over every category) lands as the pipeline lands it: its batch
-    commits, then the summaries' upkeep, then the finished run. Returns (commit time, upkeep seconds, categories)."""
+    commits, then the summaries' upkeep, then the finished run. Returns (commit time, upkeep seconds, categories).
+    Their external ids are new in every bench run (the clock's seconds are in them), so a reused database gets
+    new postings too."""
     categories = [c.slug for c in load_taxonomy()]
+    first_id += int(time.time()) * 10_000
     rng = random.Random(first_id)
     batch = [synthetic(n, rng, categories, "aijobs") for n in range(first_id, first_id + count)]
     batch = [p for p in batch if p.salary is not None]
