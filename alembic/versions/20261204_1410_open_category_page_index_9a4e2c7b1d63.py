@@ -4,8 +4,8 @@ The page's ids come from an index-only scan (country, seniority and remote are i
 them reads no table row); only the page's own rows are then fetched. Partial: open representatives only.
 
 Revision ID: 9a4e2c7b1d63
-Revises: 7c3e51a9d2f4
-Create Date: 2026-12-04 14:00:00.000000
+Revises: 5a8c2e7d1f34
+Create Date: 2026-12-04 14:10:00.000000
 """
 
 from collections.abc import Sequence
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "9a4e2c7b1d63"
-down_revision: str | None = "7c3e51a9d2f4"
+down_revision: str | None = "5a8c2e7d1f34"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
