@@ -235,10 +235,10 @@ def _server(annotation: Any) -> Callable[[Any], Any] | None:
     return None
 
 
-Getter = Callable[[Mapping[Any, Any]], Any]
+Reader = Callable[[Mapping[Any, Any]], Any]
 
 
-def _getter(field: RecordField) -> Getter:
+def _reader(field: RecordField) -> Reader:
     """How one field of the API record is read from a row: a key, a column, or a composite of columns."""
     if field.spec.key:
         return operator.itemgetter(field.name)
@@ -264,15 +264,15 @@ def _getter(field: RecordField) -> Getter:
     return composite
 
 
-_RECORD_GETTERS = tuple((field.name, _getter(field)) for field in RECORD_FIELDS if field.spec.api == "record")
-_DETAIL_GETTERS = tuple((field.name, _getter(field)) for field in RECORD_FIELDS if field.spec.api is not None)
+_RECORD_READERS = tuple((field.name, _reader(field)) for field in RECORD_FIELDS if field.spec.api == "record")
+_DETAIL_READERS = tuple((field.name, _reader(field)) for field in RECORD_FIELDS if field.spec.api is not None)
 
 
 def record_values(row: Mapping[Any, Any], *, detail: bool = False) -> dict[str, Any]:
     """The posting-record part of an API record from a row with the record's columns (and `source`,
     `external_id`); the detail's fields too when `detail`. Composites are objects; an optional composite
     whose columns are all null is null (a posting that states no salary)."""
-    return {name: get(row) for name, get in (_DETAIL_GETTERS if detail else _RECORD_GETTERS)}
+    return {name: get(row) for name, get in (_DETAIL_READERS if detail else _RECORD_READERS)}
 
 
 # ------------------------------------------------------------------------------------------ history
