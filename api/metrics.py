@@ -31,18 +31,12 @@ class DatabaseCollector(Collector):
     def __init__(self, sessions: Callable[[], Session]) -> None:
         self._sessions = sessions
 
+    def describe(self) -> Iterator[Metric]:
+        """The families without samples: registering the collector reads no database."""
+        yield from _families()
+
     def collect(self) -> Iterator[Metric]:
-        status = GaugeMetricFamily(
-            "jobfeed_source_last_run_status",
-            "1 for the status of each source's newest run",
-            labels=["source", "status"],
-        )
-        finished = GaugeMetricFamily(
-            "jobfeed_source_last_run_finished_timestamp_seconds",
-            "when each source's newest run finished",
-            labels=["source"],
-        )
-        postings = GaugeMetricFamily("jobfeed_open_postings", "open jobs by category", labels=["category"])
+        status, finished, postings = _families()
         try:
             with self._sessions() as session:
                 for source, run_status, finished_at in queries.last_run_statuses(session):
@@ -58,6 +52,22 @@ class DatabaseCollector(Collector):
         yield status
         yield finished
         yield postings
+
+
+def _families() -> tuple[GaugeMetricFamily, GaugeMetricFamily, GaugeMetricFamily]:
+    """The database figures' families, empty: the source's newest run status and finish time, open postings."""
+    status = GaugeMetricFamily(
+        "jobfeed_source_last_run_status",
+        "1 for the status of each source's newest run",
+        labels=["source", "status"],
+    )
+    finished = GaugeMetricFamily(
+        "jobfeed_source_last_run_finished_timestamp_seconds",
+        "when each source's newest run finished",
+        labels=["source"],
+    )
+    postings = GaugeMetricFamily("jobfeed_open_postings", "open jobs by category", labels=["category"])
+    return status, finished, postings
 
 
 class Metrics:

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, select
 
+from api.app import create_app
+from models.settings import Settings
 from models.tables import Source
 from tests.api.conftest import ADMIN_TOKEN, add_posting, add_run, app_for
 
@@ -89,6 +93,13 @@ def test_metrics(db: Engine, client: TestClient) -> None:
     assert 'jobfeed_source_last_run_status{source="alpha",status="failed"} 1.0' in text
     assert 'jobfeed_source_last_run_status{source="alpha",status="succeeded"} 0.0' in text
     assert 'jobfeed_open_postings{category="data-engineer"} 1.0' in text
+
+
+def test_building_the_app_reads_no_database(tmp_path: Path) -> None:
+    """The metrics registry learns the database figures' names without a query: nothing connects until a request."""
+    database = tmp_path / "absent.db"
+    create_app(Settings(database_url=f"sqlite:///{database}"))
+    assert not database.exists()  # SQLite creates the file on the first connection
 
 
 def test_two_apps_in_one_process_keep_their_own_metrics(db: Engine) -> None:
