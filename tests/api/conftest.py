@@ -89,7 +89,8 @@ def add_posting(engine: Engine, **fields: Any) -> int:
         row.setdefault("salary_min", row["annual_usd_min"])
         row.setdefault("salary_max", row["annual_usd_max"])
     with engine.begin() as connection:
-        posting_id: int = connection.execute(insert(Posting).values(**row).returning(Posting.id)).scalar_one()
+        # Parameters, not .values(): one compiled statement for every call with the same columns.
+        posting_id: int = connection.execute(insert(Posting).returning(Posting.id), row).scalar_one()
     return posting_id
 
 
