@@ -11,6 +11,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import pytest
+
+pytestmark = pytest.mark.slow  # subprocesses against a local server
+
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "fixtures" / "sources"
 COMMON = 'every = "6h"\nallow_private_network = true\nmin_delay_seconds = 0\n'
