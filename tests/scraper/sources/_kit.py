@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -87,3 +87,27 @@ def parses_to_postings_or_errors(source: Source, page: Page) -> None:
 def loopback_fetcher() -> Fetcher:
     """A fetcher for respx or a local server: no robots, no delay, loopback allowed."""
     return Fetcher(FetchPolicy(obey_robots=False, min_delay_seconds=0, allow_private_network=True))
+
+
+def assert_golden(
+    results: list[RawPosting | ParseError],
+    expected: Sequence[Any],
+    items: Sequence[Any],
+    *,
+    url: str,
+    fetched_at: datetime,
+    compare: Callable[[RawPosting | ParseError], Any] = strip,
+) -> None:
+    """A golden parse of one page: each result is its expected posting (through `compare`: the posting without its
+    payload and fetch time) carrying the item it was read from as its payload and the page's fetch time, or, where
+    a string is expected, the ParseError `"{url}: {string}"` of a skipped card."""
+    assert len(results) == len(expected)
+    for result, want, item in zip(results, expected, items, strict=True):
+        if isinstance(want, str):
+            assert isinstance(result, ParseError)
+            assert (str(result), result.url) == (f"{url}: {want}", url)
+        else:
+            assert compare(result) == want
+            assert isinstance(result, RawPosting)
+            assert result.payload == item
+            assert result.fetched_at == fetched_at

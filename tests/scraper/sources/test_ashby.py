@@ -17,7 +17,7 @@ from scraper.errors import ParseError, SourceConfigError
 from scraper.fetching import Fetcher
 from scraper.sources.ashby import AshbySource
 from tests.scraper.sources._json_strategies import json_values
-from tests.scraper.sources._kit import Kit, parses_to_postings_or_errors
+from tests.scraper.sources._kit import Kit, assert_golden, parses_to_postings_or_errors
 from tests.scraper.sources._stated import Parsed, expect, parsed
 
 FETCHED_AT = datetime(2026, 9, 21, 12, 0, tzinfo=UTC)
@@ -185,17 +185,8 @@ def test_golden_parse(fixture: str, expected: list[RawPosting | str]) -> None:
     results = list(make_source(board="LumenLabs").parse(fixture_page(fixture)))
     listed = [job for job in json.loads((FIXTURES / fixture).read_text())["jobs"] if job.get("isListed") is not False]
 
-    assert len(results) == len(expected)
-    for result, want, job in zip(results, expected, listed, strict=True):
-        if isinstance(want, str):
-            assert isinstance(result, ParseError)
-            assert str(result) == f"{API}: {want}"
-        else:
-            assert strip(result) == want
-            assert isinstance(result, RawPosting)
-            assert result.payload == job
-            assert result.fetched_at == FETCHED_AT
-            assert result.featured is None
+    assert_golden(results, expected, listed, url=API, fetched_at=FETCHED_AT, compare=strip)
+    assert all(r.featured is None for r in results if isinstance(r, RawPosting))
 
 
 def test_unlisted_jobs_are_skipped() -> None:

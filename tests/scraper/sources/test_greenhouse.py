@@ -18,7 +18,7 @@ from scraper.errors import HTTPStatusError, ParseError, SourceConfigError
 from scraper.fetching import Fetcher, Page
 from scraper.sources.greenhouse import GreenhouseSource
 from tests.scraper.sources._json_strategies import json_values
-from tests.scraper.sources._kit import Kit, parses_to_postings_or_errors
+from tests.scraper.sources._kit import Kit, assert_golden, parses_to_postings_or_errors
 from tests.scraper.sources._stated import Parsed, expect, parsed
 
 FETCHED_AT = datetime(2026, 9, 21, 12, 0, tzinfo=UTC)
@@ -205,19 +205,8 @@ def test_golden_parse(fixture: str, options: dict[str, Any], expected: list[RawP
     results = list(make_source(board="quantaforge", **options).parse(fixture_page(fixture)))
     jobs = json.loads((FIXTURES / fixture).read_text())["jobs"]
 
-    assert len(results) == len(expected)
-    for result, want, job in zip(results, expected, jobs, strict=True):
-        if isinstance(want, str):
-            assert isinstance(result, ParseError)
-            assert str(result) == f"{API}: {want}"
-            assert result.url == API
-        else:
-            assert strip(result) == want
-            assert isinstance(result, RawPosting)
-            assert result.payload == job
-            assert result.fetched_at == FETCHED_AT
-            assert result.featured is None
-            assert result.remote is None
+    assert_golden(results, expected, jobs, url=API, fetched_at=FETCHED_AT, compare=strip)
+    assert all(r.featured is None and r.remote is None for r in results if isinstance(r, RawPosting))
 
 
 @pytest.mark.parametrize(

@@ -18,7 +18,7 @@ from scraper.fetching import Fetcher
 from scraper.normalization.stated import read_stated_salary
 from scraper.normalization.stated.amounts import salary_from_remoteok
 from scraper.sources.json_api import PRESETS, JsonApiSource
-from tests.scraper.sources._kit import Kit, parses_to_postings_or_errors
+from tests.scraper.sources._kit import Kit, assert_golden, parses_to_postings_or_errors
 from tests.scraper.sources._stated import Parsed, expect, parsed
 
 FETCHED_AT = datetime(2026, 9, 21, 12, 0, tzinfo=UTC)
@@ -221,17 +221,8 @@ def test_golden_parse(fixture: str, url: str, options: dict[str, Any], items: An
     results = list(make_source(url, **options).parse(fixture_page(fixture, url)))
     originals = items(json.loads((FIXTURES / fixture).read_text()))
 
-    assert len(results) == len(expected)
-    for result, want, original in zip(results, expected, originals, strict=True):
-        if isinstance(want, str):
-            assert isinstance(result, ParseError)
-            assert str(result) == f"{url}: {want}"
-        else:
-            assert strip(result) == want
-            assert isinstance(result, RawPosting)
-            assert result.payload == original
-            assert result.fetched_at == FETCHED_AT
-            assert result.featured is None
+    assert_golden(results, expected, originals, url=url, fetched_at=FETCHED_AT, compare=strip)
+    assert all(r.featured is None for r in results if isinstance(r, RawPosting))
 
 
 def test_remoteok_preset_salary_is_salary_from_remoteok() -> None:

@@ -18,7 +18,7 @@ from scraper.errors import ParseError, SourceConfigError
 from scraper.fetching import Fetcher
 from scraper.sources.lever import LeverSource
 from tests.scraper.sources._json_strategies import json_values
-from tests.scraper.sources._kit import Kit, parses_to_postings_or_errors
+from tests.scraper.sources._kit import Kit, assert_golden, parses_to_postings_or_errors
 from tests.scraper.sources._stated import Parsed, expect, parsed
 
 FETCHED_AT = datetime(2026, 9, 21, 12, 0, tzinfo=UTC)
@@ -183,17 +183,8 @@ def test_golden_parse(fixture: str, url: str, expected: list[RawPosting | str]) 
     results = list(make_source(board="nimbusai").parse(fixture_page(fixture, url=url)))
     items = json.loads((FIXTURES / fixture).read_text())
 
-    assert len(results) == len(expected)
-    for result, want, item in zip(results, expected, items, strict=True):
-        if isinstance(want, str):
-            assert isinstance(result, ParseError)
-            assert str(result) == f"{url}: {want}"
-        else:
-            assert strip(result) == want
-            assert isinstance(result, RawPosting)
-            assert result.payload == item
-            assert result.fetched_at == FETCHED_AT
-            assert result.featured is None
+    assert_golden(results, expected, items, url=url, fetched_at=FETCHED_AT, compare=strip)
+    assert all(r.featured is None for r in results if isinstance(r, RawPosting))
 
 
 @pytest.mark.parametrize(

@@ -19,7 +19,7 @@ from scraper.normalization.posting import NormalizationContext, normalize_postin
 from scraper.normalization.stated import read_stated_salary
 from scraper.sources.recruitee import RecruiteeSource
 from tests.scraper.sources._json_strategies import json_values
-from tests.scraper.sources._kit import Kit, parses_to_postings_or_errors, strip
+from tests.scraper.sources._kit import Kit, assert_golden, parses_to_postings_or_errors, strip
 
 FETCHED_AT = datetime(2026, 10, 1, 12, 0, tzinfo=UTC)
 API = "https://orbital.recruitee.com/api/offers/"
@@ -133,16 +133,7 @@ def test_golden_parse(fixture: str, expected: list[RawPosting | str]) -> None:
     offers = json.loads((FIXTURES / fixture).read_text())["offers"]
     public = [o for o in offers if not isinstance(o, dict) or o.get("status") in (None, "published")]
 
-    assert len(results) == len(expected)
-    for result, want, offer in zip(results, expected, public, strict=True):
-        if isinstance(want, str):
-            assert isinstance(result, ParseError)
-            assert str(result) == f"{API}: {want}"
-        else:
-            assert strip(result) == want
-            assert isinstance(result, RawPosting)
-            assert result.payload == offer
-            assert result.fetched_at == FETCHED_AT
+    assert_golden(results, expected, public, url=API, fetched_at=FETCHED_AT)
 
 
 def test_draft_and_internal_offers_are_left_out() -> None:
