@@ -346,13 +346,7 @@ class Fetcher:
     ) -> Page | _Redirect | _Retry:
         """One HTTP exchange under the deadline, to the checked address: the response classified, the body
         read only for a page. The transport ends every socket wait (connect, headers, body) by the deadline."""
-        scope = Exchange(
-            url=str(url),
-            deadline_seconds=self.policy.deadline_seconds,
-            deadline_at=time.monotonic() + self.policy.deadline_seconds,
-            pins={url.host: pinned} if pinned else {},
-            stop=self._stop,
-        )
+        scope = Exchange.starting_now(url, self.policy.deadline_seconds, pinned=pinned, stop=self._stop)
         with exchange_scope(scope):
             return self._exchange_in_scope(method, url, body, headers)
 

@@ -35,6 +35,19 @@ class Exchange:
     pins: dict[str, str] = field(default_factory=dict)
     stop: threading.Event | None = None
 
+    @classmethod
+    def starting_now(
+        cls, url: httpx.URL, deadline_seconds: float, *, pinned: str | None, stop: threading.Event | None = None
+    ) -> Exchange:
+        """The exchange with `url` from now on, its host pinned to `pinned` (what `check_url` returned) if any."""
+        return cls(
+            url=str(url),
+            deadline_seconds=deadline_seconds,
+            deadline_at=time.monotonic() + deadline_seconds,
+            pins={url.host: pinned} if pinned else {},
+            stop=stop,
+        )
+
 
 _current: ContextVar[Exchange | None] = ContextVar("jobfeed_exchange", default=None)
 

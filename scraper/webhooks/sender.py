@@ -22,8 +22,9 @@ from standardwebhooks.webhooks import Webhook
 from models.posting_reads import posting_records
 from models.settings import Settings
 from models.tables import SavedSearch, WebhookDelivery
-from scraper.errors import FetchError
+from scraper.errors import DeadlineExceeded, FetchError
 from scraper.fetching.address import Resolver, check_url, resolve_host
+from scraper.fetching.transport import Exchange, GuardedTransport, exchange_scope
 
 log = logging.getLogger(__name__)
 
@@ -61,7 +62,11 @@ def signed_headers(secret: str, webhook_id: str, timestamp: datetime, body: byte
 
 
 class WebhookSender:
-    """Empties the outbox. `client`, `resolver` and `now` are seams for tests (a local receiver, a fixed clock)."""
+    """Empties the outbox. `client`, `resolver` and `now` are seams for tests (a local receiver, a fixed clock).
+
+    A receiver is posted to over the fetcher's transport: the connection goes to the address the check approved
+    (a second lookup cannot rebind the name to a private one) and `timeout_seconds` bounds the whole exchange.
+    """
 
     def __init__(
         self,
@@ -78,7 +83,10 @@ class WebhookSender:
     ) -> None:
         self._engine = engine
         self._allow_private = allow_private
-        self._client = client or httpx.Client(timeout=httpx.Timeout(timeout_seconds), follow_redirects=False)
+        self._client = client or httpx.Client(
+            transport=GuardedTransport(), timeout=httpx.Timeout(timeout_seconds), follow_redirects=False
+        )
+        self._timeout_seconds = timeout_seconds
         self._resolver = resolver
         self._now = now
         self._lease = timedelta(seconds=lease_seconds)
@@ -183,14 +191,17 @@ class WebhookSender:
     def _post(self, url: str, secret: str, webhook_id: str, now: datetime, body: bytes) -> tuple[str | None, bool]:
         """(None, _) when the receiver took it; else (why, whether retrying is pointless)."""
         try:
-            check_url(httpx.URL(url), allow_private_network=self._allow_private, resolver=self._resolver)
+            target = httpx.URL(url)
+            pinned = check_url(target, allow_private_network=self._allow_private, resolver=self._resolver)
         except FetchError as exc:
             return _short(f"refused: {exc}"), True
         except (OSError, httpx.InvalidURL) as exc:
             return _short(f"cannot resolve the receiver: {exc}"), False
+        headers = signed_headers(secret, webhook_id, now, body)
         try:
-            response = self._client.post(url, content=body, headers=signed_headers(secret, webhook_id, now, body))
-        except httpx.TimeoutException:
+            with exchange_scope(Exchange.starting_now(target, self._timeout_seconds, pinned=pinned)):
+                response = self._client.post(target, content=body, headers=headers)
+        except (httpx.TimeoutException, DeadlineExceeded):
             return "timed out", False
         except httpx.HTTPError as exc:
             return _short(f"{type(exc).__name__}: {exc}"), False

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+import socket
 import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -16,6 +17,7 @@ from sqlalchemy.orm import Session
 from standardwebhooks.webhooks import Webhook
 
 from models.tables import Posting, SavedSearch, WebhookDelivery
+from scraper.fetching import address as address_module
 from scraper.pipeline import run_source
 from scraper.storage.runs import sync_sources
 from scraper.webhooks import WebhookSender, enqueue_deliveries
@@ -25,9 +27,10 @@ SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
 
 
 class Receiver:
-    """A webhook receiver on 127.0.0.1: records every POST, answers with the statuses queued in `answers`."""
+    """A webhook receiver on `host` (port 0: a free one): records every POST, answers with the statuses queued
+    in `answers`."""
 
-    def __init__(self) -> None:
+    def __init__(self, host: str = "127.0.0.1", port: int = 0) -> None:
         self.received: list[tuple[dict[str, str], bytes]] = []
         self.answers: list[int] = []
         receiver = self
@@ -42,9 +45,10 @@ class Receiver:
             def log_message(self, format: str, *args: object) -> None:
                 pass
 
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._httpd = ThreadingHTTPServer((host, port), Handler)
         threading.Thread(target=self._httpd.serve_forever, daemon=True).start()
-        self.url = f"http://127.0.0.1:{self._httpd.server_address[1]}/hooks/jobs"
+        self.port = int(self._httpd.server_address[1])
+        self.url = f"http://{host}:{self.port}/hooks/jobs"
 
     def messages(self) -> list[dict[str, Any]]:
         """Each received body, after checking its Standard Webhooks signature."""
@@ -247,3 +251,39 @@ def test_private_receivers_are_refused_unless_allowed(
     assert report.failed == 1 and row.status == "failed" and row.last_error is not None
     assert "refused" in row.last_error and receiver.received == []
     assert json.dumps(row.postings)  # the postings are kept for a look at what was not sent
+
+
+def test_a_receiver_name_that_rebinds_to_a_private_address_is_never_reached(
+    committing_engine: Engine, fixture_server: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The receiver's name resolves to a 'public' 127.0.0.2 when checked, then to 127.0.0.1, an internal service."""
+    public = Receiver(host="127.0.0.2")
+    internal = Receiver(host="127.0.0.1", port=public.port)
+    config = greenhouse(fixture_server)
+    sync_sources(committing_engine, [config])
+    save_search(committing_engine, f"http://hooks.rebind.test:{public.port}/hooks/jobs")
+    serve_board(fixture_server, copy.deepcopy(BOARD["jobs"]))
+    run_source(config, committing_engine)
+    lookups: list[str] = []
+    real_getaddrinfo = socket.getaddrinfo
+
+    def rebinding_getaddrinfo(host: Any, port: Any, *args: Any, **kwargs: Any) -> Any:
+        if host != "hooks.rebind.test":
+            return real_getaddrinfo(host, port, *args, **kwargs)
+        lookups.append(host)
+        address = "127.0.0.2" if len(lookups) == 1 else "127.0.0.1"
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (address, port))]
+
+    monkeypatch.setattr(socket, "getaddrinfo", rebinding_getaddrinfo)
+    # For this test 127.0.0.2 stands for a public address; 127.0.0.1 stays what it is, private.
+    monkeypatch.setattr(address_module, "is_public_address", lambda address: address == "127.0.0.2")
+    try:
+        report = WebhookSender(committing_engine).send_due()  # private addresses not allowed: the default
+    finally:
+        public.close()
+        internal.close()
+
+    assert internal.received == []
+    assert report.delivered == 1 and len(public.received) == 1
+    assert public.received[0][0]["host"] == f"hooks.rebind.test:{public.port}"  # Host header unchanged
+    assert lookups == ["hooks.rebind.test"]  # resolved once, by the check
