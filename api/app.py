@@ -12,12 +12,13 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from api.cache import ResponseCache
-from api.docs import describe_categories, install_docs
+from api.docs import describe_choices, install_docs
 from api.errors import install_error_handlers
 from api.limits import LimitsMiddleware, parse_rate_limit
 from api.metrics import Metrics, MetricsMiddleware
 from api.routers import categories, dashboard, exports, feeds, health, jobs, outliers, salaries, searches, sources
 from models.db import create_db_engine, session_factory
+from models.flags import FLAG_CODES
 from models.settings import Settings
 from models.taxonomy import load_taxonomy
 
@@ -52,7 +53,8 @@ def create_app(settings: Settings | None = None, *, version_ttl_seconds: float =
         title="jobfeed", version="1", description=DESCRIPTION, lifespan=lifespan, docs_url=None, redoc_url=None
     )
     install_docs(app)  # /docs and /redoc from packaged assets: they work offline
-    describe_categories(app, [category.slug for category in taxonomy])
+    choices = {"category": [category.slug for category in taxonomy], "code": FLAG_CODES}
+    describe_choices(app, choices, bodies=["SearchFilters"])
     app.state.settings = settings
     app.state.engine = engine
     app.state.session_factory = sessions

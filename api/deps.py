@@ -9,7 +9,7 @@ import hmac
 from collections.abc import Iterator
 from typing import Annotated
 
-from fastapi import Depends, Query, Request
+from fastapi import Depends, Path, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
@@ -17,7 +17,7 @@ from api.cache import ResponseCache
 from api.errors import ApiError
 from models.schemas import FeedFilters, OutlierFilters, PostingFilters
 from models.settings import Settings
-from models.taxonomy import Category
+from models.taxonomy import SLUG_MAX_CHARS, SLUG_PATTERN, Category
 
 
 def get_session(request: Request) -> Iterator[Session]:
@@ -66,6 +66,13 @@ FiltersDep = Annotated[PostingFilters, Query()]
 FeedDep = Annotated[FeedFilters, Query()]
 OutlierFiltersDep = Annotated[OutlierFilters, Query()]
 AdminDep = Annotated[None, Depends(require_admin)]
+# Any other text is a 422 (the schema's pattern); a slug of that shape that names no category, a 404.
+CategorySlugPath = Annotated[
+    str, Path(max_length=SLUG_MAX_CHARS, pattern=SLUG_PATTERN, description="a category slug (see /api/v1/categories)")
+]
+FeedSlugPath = Annotated[
+    str, Path(max_length=SLUG_MAX_CHARS, pattern=SLUG_PATTERN, description="a category slug, or `all`")
+]
 
 
 def check_category(slug: str | None, taxonomy: tuple[Category, ...], *, status: int = 422) -> None:

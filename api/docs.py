@@ -3,6 +3,7 @@ package, so that the documentation works with no network (FastAPI's defaults loa
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -42,9 +43,11 @@ def install_docs(app: FastAPI) -> None:
         )
 
 
-def describe_categories(app: FastAPI, slugs: list[str]) -> None:
-    """State in the OpenAPI schema that a `category` query parameter takes one of the taxonomy's slugs (the
-    taxonomy is data, so the list is filled in when the app is built); the API answers 422 for any other."""
+def describe_choices(app: FastAPI, choices: Mapping[str, Sequence[str]], *, bodies: Sequence[str] = ()) -> None:
+    """State in the OpenAPI schema that a query parameter named in `choices`, or a property of that name of
+    the request-body schemas `bodies`, takes one of its values: a `category` one of the taxonomy's slugs (data,
+    so the list is filled in when the app is built), a `code` one of the flag codes. The API answers 422
+    naming the valid values for any other."""
     build = app.openapi
 
     def openapi() -> dict[str, Any]:
@@ -54,8 +57,13 @@ def describe_categories(app: FastAPI, slugs: list[str]) -> None:
         for path in schema.get("paths", {}).values():
             for operation in path.values():
                 for parameter in operation.get("parameters", []) if isinstance(operation, dict) else []:
-                    if parameter.get("name") == "category" and parameter.get("in") == "query":
-                        _set_enum(parameter["schema"], slugs)
+                    if parameter.get("in") == "query" and parameter.get("name") in choices:
+                        _set_enum(parameter["schema"], list(choices[parameter["name"]]))
+        components = schema.get("components", {}).get("schemas", {})
+        for body in bodies:
+            for name, values in choices.items():
+                if name in components[body].get("properties", {}):
+                    _set_enum(components[body]["properties"][name], list(values))
         app.openapi_schema = schema
         return schema
 
@@ -66,5 +74,6 @@ def _set_enum(schema: dict[str, Any], values: list[str]) -> None:
     """Put `enum` on the string branch of `schema` (`anyOf: [string, null]` for an optional parameter)."""
     for branch in schema.get("anyOf", [schema]):
         if branch.get("type") == "string":
-            branch.pop("maxLength", None)
+            for bound in ("minLength", "maxLength", "pattern"):
+                branch.pop(bound, None)
             branch["enum"] = list(values)

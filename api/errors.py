@@ -7,6 +7,7 @@ that no input reaches it). Must not leak internals (SQL, tracebacks) into respon
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -16,7 +17,7 @@ from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
-from models.schemas import ErrorDetailOut, ErrorOut
+from models.schemas import PATTERN_MEANINGS, ErrorDetailOut, ErrorOut
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +39,10 @@ _CODES = {
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     404: {"model": ErrorOut, "description": "Not found"},
     422: {"model": ErrorOut, "description": "Invalid request: the message says which parameter and why"},
+}
+# ... and of a route that reads a JSON body: bytes that are not text at all (malformed JSON text is a 422).
+BODY_ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    400: {"model": ErrorOut, "description": "The body could not be read as text (not UTF-8)"},
 }
 
 
@@ -83,6 +88,8 @@ def _describe(error: Mapping[str, Any]) -> ErrorDetailOut:
     message = str(error.get("msg", "invalid value"))
     if error.get("type") == "extra_forbidden":
         message = "unknown parameter: see /docs for the ones this endpoint takes"
+    elif error.get("type") == "string_pattern_mismatch" and error.get("ctx", {}).get("pattern") in PATTERN_MEANINGS:
+        message = PATTERN_MEANINGS[error["ctx"]["pattern"]]
     elif "input" in error and error.get("type") != "missing":
         shown = repr(error["input"])
         message = f"{message} (got {shown[:80]})"
@@ -107,9 +114,27 @@ async def _http_error(request: Request, exc: Exception) -> Response:
         message = f"No such endpoint: {request.url.path}. The API lives under /api/v1 (see /docs)."
     elif exc.status_code == 405:
         message = f"{request.method} is not allowed on {request.url.path} (see /docs for its methods)."
+        # Starlette's Allow names the methods of one route only; a path served by two routes has both.
+        allowed = _documented_methods(request.app.openapi(), request.url.path)
+        headers = {"Allow": ", ".join(allowed)} if allowed else exc.headers
+        return error_response(ApiError(405, message, headers=headers))
     else:
         message = str(exc.detail)
     return error_response(ApiError(exc.status_code, message, headers=exc.headers))
+
+
+_HTTP_METHODS = frozenset({"get", "put", "post", "delete", "options", "head", "patch", "trace"})
+
+
+def _documented_methods(schema: Mapping[str, Any], path: str) -> list[str]:
+    """The methods the OpenAPI `schema` gives `path` (HEAD wherever GET is: Starlette answers it), sorted."""
+    methods: set[str] = set()
+    for template, operations in schema.get("paths", {}).items():
+        if re.fullmatch(re.sub(r"\\\{[^/]*?\\\}", "[^/]+", re.escape(template)), path):
+            methods |= {method.upper() for method in operations if method in _HTTP_METHODS}
+    if "GET" in methods:
+        methods.add("HEAD")
+    return sorted(methods)
 
 
 async def _data_error(request: Request, exc: Exception) -> Response:

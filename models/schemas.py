@@ -6,11 +6,12 @@ Shapes only: one `PostingOut` shared by the API, the JSON Feed's `_jobfeed` exte
 
 from __future__ import annotations
 
+import re
 import typing
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Annotated, Any, Literal, Self
 
-from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, create_model
+from pydantic import AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field, create_model, field_validator
 
 from models.enums import EmploymentType, Period, PeriodBasis, RemoteMode, SalaryOrigin, Seniority
 from models.posting import RECORD_FIELDS, optional_part, record_values, stored_values
@@ -19,14 +20,49 @@ from models.records import Flag, Location, NormalizedPosting, Salary, Stored
 MAX_PAGE_LIMIT = 200
 
 
-def _no_nul(value: str) -> str:
-    # PostgreSQL text cannot hold NUL; refuse it as bad input rather than fail in the database
-    if "\x00" in value:
-        raise ValueError("must not contain NUL characters")
-    return value
+# Rules on input text are `pattern`s: stated in the OpenAPI schema and enforced by the same regex.
+# PostgreSQL text cannot hold NUL: refused as bad input rather than failing in the database.
+NO_NUL_PATTERN = r"^[^\x00]*$"
+# A keyset cursor (api/cursor.py): first_seen in microseconds since 1970, a dot, the posting id.
+CURSOR_PATTERN = r"^-?[0-9]{1,18}\.[0-9]{1,19}$"
+# A webhook receiver: http(s), a host name or IPv4 address, an optional port, then anything printable.
+WEBHOOK_URL_PATTERN = r"^[Hh][Tt][Tt][Pp][Ss]?://[A-Za-z0-9.-]+(:[0-9]{1,5})?([/?#][!-~]*)?$"
+# What each pattern asks for, in the words of a 422 (api/errors.py).
+PATTERN_MEANINGS = {
+    NO_NUL_PATTERN: "must not contain NUL characters",
+    CURSOR_PATTERN: "is not a cursor this API issued: pass next_cursor from a previous page",
+    WEBHOOK_URL_PATTERN: "must be an http or https URL with a host name or IPv4 address",
+}
+
+InputStr = Annotated[str, Field(pattern=NO_NUL_PATTERN)]
+
+_FULL_DATE = r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
+_RFC3339_DATE = re.compile(_FULL_DATE)
+_RFC3339_DATE_OR_TIME = re.compile(
+    _FULL_DATE + r"([Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?([Zz]|[+-][0-9]{2}:[0-9]{2}))?"
+)
 
 
-InputStr = Annotated[str, AfterValidator(_no_nul)]
+def _rfc3339_text(shape: re.Pattern[str], expected: str) -> BeforeValidator:
+    """Only RFC 3339 text (the schema's `date` / `date-time` formats) reaches pydantic, which on its own would
+    also read a number as Unix time (`posted_since=0.5` as 1970-01-01T00:00:00.5Z) or a date-time as a date."""
+
+    def check(value: object) -> object:
+        if isinstance(value, date) or (isinstance(value, str) and shape.fullmatch(value)):
+            return value
+        raise ValueError(f"must be {expected}")
+
+    return BeforeValidator(check)
+
+
+# A date (midnight UTC) or a date-time with an offset, as `posted_since` and `since` take.
+SinceParam = Annotated[
+    AwareDatetime | date,
+    _rfc3339_text(
+        _RFC3339_DATE_OR_TIME, "an RFC 3339 date (2026-11-01) or date-time with offset (2026-11-01T09:00:00Z)"
+    ),
+]
+DayParam = Annotated[date, _rfc3339_text(_RFC3339_DATE, "an RFC 3339 date (2026-11-01)")]
 
 
 class _Out(BaseModel):
@@ -171,8 +207,8 @@ class PostingPage(_Out):
     next_cursor: str | None = Field(description="pass as `cursor` for the next page; null on the last page")
 
 
-class PostingFilters(BaseModel):
-    """Query filters of `/api/v1/jobs`, the category job lists and the feeds."""
+class SearchFilters(BaseModel):
+    """The filters of `/api/v1/jobs` but its cursor: what a saved search stores."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -192,8 +228,9 @@ class PostingFilters(BaseModel):
         allow_inf_nan=False,
         description="annual USD; the top of the range must reach it; flagged salaries never match",
     )
-    posted_since: AwareDatetime | date | None = Field(
-        None, description="posted on or after (first seen when the source states no date)"
+    posted_since: SinceParam | None = Field(
+        None,
+        description="posted on or after (first seen when the source states no date): an RFC 3339 date or date-time",
     )
     source: InputStr | None = Field(None, min_length=1, max_length=100, description="a source name listing the job")
     include_flagged: bool = Field(
@@ -202,7 +239,12 @@ class PostingFilters(BaseModel):
     )
     include_closed: bool = False
     limit: int = Field(50, ge=1, le=MAX_PAGE_LIMIT, description=f"at most {MAX_PAGE_LIMIT}")
-    cursor: InputStr | None = Field(None, max_length=200, description="next_cursor of the previous page")
+
+
+class PostingFilters(SearchFilters):
+    """Query filters of `/api/v1/jobs`, the category job lists and the feeds."""
+
+    cursor: str | None = Field(None, pattern=CURSOR_PATTERN, description="next_cursor of the previous page")
 
 
 class FeedFilters(PostingFilters):
@@ -321,14 +363,47 @@ class ErrorOut(_Out):
     valid_values: list[str] | None = None
 
 
+_JSON_KINDS: dict[object, tuple[str, tuple[type, ...]]] = {
+    bool: ("boolean", (bool,)),
+    int: ("integer", (int,)),
+    float: ("number", (float, int)),
+}
+# The boolean and number filters, by name: their JSON type and the Python types of its values.
+_JSON_SCALARS = {
+    name: _JSON_KINDS[scalar]
+    for name, f in SearchFilters.model_fields.items()
+    for scalar in typing.get_args(f.annotation) or (f.annotation,)
+    if scalar in _JSON_KINDS
+}
+
+
 class SearchIn(BaseModel):
     """`POST /api/v1/searches`: a name, any /api/v1/jobs filters, and an optional webhook."""
 
     model_config = ConfigDict(extra="forbid")
 
     name: InputStr = Field(min_length=1, max_length=200)
-    filters: dict[str, Any] = Field(default_factory=dict, description="any /api/v1/jobs filter but cursor")
-    webhook_url: InputStr | None = Field(None, max_length=2000, description="http(s) URL told of each new match")
+    filters: SearchFilters = Field(default_factory=SearchFilters, description="any /api/v1/jobs filter but cursor")
+    webhook_url: str | None = Field(
+        None,
+        max_length=2000,
+        pattern=WEBHOOK_URL_PATTERN,
+        description="http(s) URL told of each new match; a private address only where the server allows it (403)",
+    )
+
+    @field_validator("filters", mode="before")
+    @classmethod
+    def _json_scalars(cls, value: object) -> object:
+        """A JSON body's boolean and number filters are JSON booleans and numbers, as the schema says: pydantic
+        would also read 0 as false and "50" as 50 (which a query string needs, a JSON body does not)."""
+        if isinstance(value, dict):
+            for name, (kind, types) in _JSON_SCALARS.items():
+                given = value.get(name)
+                # JSON Schema's integer includes 189.0: a number with no fraction
+                whole = kind == "integer" and type(given) is float and given.is_integer()
+                if given is not None and type(given) not in types and not whole:
+                    raise ValueError(f"{name} must be a JSON {kind}, not {given!r:.40}")
+        return value
 
 
 class SearchFeedsOut(_Out):

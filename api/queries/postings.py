@@ -10,7 +10,6 @@ from typing import Any
 import orjson
 from sqlalchemy import (
     ColumnElement,
-    Integer,
     Select,
     bindparam,
     exists,
@@ -36,7 +35,8 @@ def _newest_first(query: Select[Any], cursor: str | None) -> Select[Any]:
     if cursor is not None:
         first_seen, posting_id = decode_cursor(cursor)
         after = tuple_(Posting.first_seen, Posting.id) < tuple_(
-            bindparam(None, first_seen, type_=Posting.first_seen.type), bindparam(None, posting_id, type_=Integer())
+            bindparam(None, first_seen, type_=Posting.first_seen.type),
+            bindparam(None, posting_id, type_=Posting.id.type),
         )
         query = query.where(after)
     return query.order_by(Posting.first_seen.desc(), Posting.id.desc())

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import APIRouter, Path, Request
+from fastapi import APIRouter, Request
 from pydantic import TypeAdapter
 from starlette.responses import Response
 
 from api import queries
-from api.deps import FiltersDep, TaxonomyDep, check_category
+from api.deps import CategorySlugPath, FiltersDep, TaxonomyDep, check_category
 from api.errors import ERROR_RESPONSES
 from api.routers._render import NOT_MODIFIED, cached_model
 from api.routers.jobs import posting_page
@@ -18,8 +16,6 @@ from models.schemas import CategoryOut, PostingPage
 router = APIRouter(prefix="/api/v1", tags=["categories"], responses=ERROR_RESPONSES)
 
 _CATEGORIES = TypeAdapter(list[CategoryOut])
-
-SlugPath = Annotated[str, Path(max_length=60, description="a category slug")]
 
 
 @router.get("/categories", response_model=list[CategoryOut], responses=NOT_MODIFIED)
@@ -31,7 +27,11 @@ async def list_categories(request: Request, taxonomy: TaxonomyDep) -> Response:
 
 
 @router.get("/categories/{slug}/jobs", response_model=PostingPage, responses=NOT_MODIFIED)
-async def list_category_jobs(request: Request, slug: SlugPath, filters: FiltersDep, taxonomy: TaxonomyDep) -> Response:
-    """As /api/v1/jobs?category=slug; an unknown slug is a 404 naming the valid ones."""
+async def list_category_jobs(
+    request: Request, slug: CategorySlugPath, filters: FiltersDep, taxonomy: TaxonomyDep
+) -> Response:
+    """As /api/v1/jobs?category=slug (the path's slug wins over a `category` parameter); an unknown slug is a 404
+    naming the valid ones."""
     check_category(slug, taxonomy, status=404)
+    check_category(filters.category, taxonomy)
     return await posting_page(request, filters.model_copy(update={"category": slug}))

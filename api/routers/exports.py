@@ -10,7 +10,6 @@ from starlette.responses import StreamingResponse
 from api.deps import FiltersDep, TaxonomyDep, check_category
 from api.errors import ERROR_RESPONSES
 from api.queries.exports import csv_chunks, export_pages, ndjson_chunks
-from api.routers.jobs import check_cursor
 
 router = APIRouter(prefix="/api/v1", tags=["exports"], responses=ERROR_RESPONSES)
 
@@ -26,7 +25,6 @@ def _stream(request: Request, body: Iterator[bytes], media_type: str, filename: 
 async def export_ndjson(request: Request, filters: FiltersDep, taxonomy: TaxonomyDep) -> StreamingResponse:
     """Every job matching the /jobs filters (limit ignored), one posting record per line, newest first."""
     check_category(filters.category, taxonomy)
-    check_cursor(filters.cursor)
     pages = export_pages(request.app.state.session_factory, filters)
     return _stream(request, ndjson_chunks(pages), NDJSON, "jobs.ndjson")
 
@@ -35,6 +33,5 @@ async def export_ndjson(request: Request, filters: FiltersDep, taxonomy: Taxonom
 async def export_csv(request: Request, filters: FiltersDep, taxonomy: TaxonomyDep) -> StreamingResponse:
     """Every job matching the /jobs filters (limit ignored) as CSV, one row per posting; lists joined by ';'."""
     check_category(filters.category, taxonomy)
-    check_cursor(filters.cursor)
     pages = export_pages(request.app.state.session_factory, filters)
     return _stream(request, csv_chunks(pages), CSV, "jobs.csv")

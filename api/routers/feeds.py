@@ -13,7 +13,7 @@ from starlette.responses import Response
 
 from api import queries
 from api.cache import DataVersion
-from api.deps import FeedDep, TaxonomyDep, check_category
+from api.deps import FeedDep, FeedSlugPath, TaxonomyDep, check_category
 from api.errors import ERROR_RESPONSES, ApiError
 from api.feeds import FeedEntry, FeedMeta, render_atom, render_json_feed, render_rss
 from api.queries import searches as search_queries
@@ -26,7 +26,6 @@ router = APIRouter(prefix="/feeds", tags=["feeds"], responses=ERROR_RESPONSES)
 ALL = "all"
 RSS, ATOM, JSON_FEED = "application/rss+xml", "application/atom+xml", "application/feed+json"
 Renderer = Callable[[FeedMeta, Sequence[FeedEntry]], bytes]
-SlugPath = Annotated[str, Path(max_length=60, description="a category slug, or `all`")]
 
 
 def _responses(media_type: str) -> dict[int | str, dict[str, Any]]:
@@ -45,10 +44,9 @@ async def _feed(
 ) -> Response:
     if slug != ALL:
         check_category(slug, taxonomy, status=404)
+    check_category(filters.category, taxonomy)  # the path's slug wins over a known one
     names = {c.slug: c.name for c in taxonomy}
     scoped = filters.model_copy(update={"category": slug if slug != ALL else filters.category, "cursor": None})
-    if slug == ALL:
-        check_category(scoped.category, taxonomy)
     base = str(request.base_url)
 
     def build(session: Session, version: DataVersion) -> bytes:
@@ -124,18 +122,18 @@ async def search_json(request: Request, search_id: SearchIdPath, taxonomy: Taxon
 
 
 @router.get("/{slug}.rss", response_class=Response, responses=_responses(RSS))
-async def rss_feed(request: Request, slug: SlugPath, filters: FeedDep, taxonomy: TaxonomyDep) -> Response:
+async def rss_feed(request: Request, slug: FeedSlugPath, filters: FeedDep, taxonomy: TaxonomyDep) -> Response:
     """RSS 2.0 of the newest jobs of a category."""
     return await _feed(request, slug, filters, taxonomy, render_rss, RSS)
 
 
 @router.get("/{slug}.atom", response_class=Response, responses=_responses(ATOM))
-async def atom_feed(request: Request, slug: SlugPath, filters: FeedDep, taxonomy: TaxonomyDep) -> Response:
+async def atom_feed(request: Request, slug: FeedSlugPath, filters: FeedDep, taxonomy: TaxonomyDep) -> Response:
     """Atom 1.0 of the newest jobs of a category."""
     return await _feed(request, slug, filters, taxonomy, render_atom, ATOM)
 
 
 @router.get("/{slug}.json", response_class=Response, responses=_responses(JSON_FEED))
-async def json_feed(request: Request, slug: SlugPath, filters: FeedDep, taxonomy: TaxonomyDep) -> Response:
+async def json_feed(request: Request, slug: FeedSlugPath, filters: FeedDep, taxonomy: TaxonomyDep) -> Response:
     """JSON Feed 1.1 of the newest jobs of a category, the posting record under `_jobfeed`."""
     return await _feed(request, slug, filters, taxonomy, render_json_feed, JSON_FEED)

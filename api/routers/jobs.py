@@ -10,11 +10,10 @@ from sqlalchemy.orm import Session
 from starlette.responses import Response
 
 from api import queries
-from api.cursor import InvalidCursor, decode_cursor
 from api.deps import FiltersDep, TaxonomyDep, check_category
 from api.errors import ERROR_RESPONSES, ApiError
 from api.routers._render import NOT_MODIFIED, cache_key, cached_bytes, cached_model
-from models.schemas import ErrorDetailOut, OutlierFilters, PostingDetailOut, PostingFilters, PostingPage
+from models.schemas import OutlierFilters, PostingDetailOut, PostingFilters, PostingPage
 from models.text import sanitize_html
 
 router = APIRouter(prefix="/api/v1", tags=["jobs"], responses=ERROR_RESPONSES)
@@ -24,18 +23,8 @@ _DETAIL = TypeAdapter(PostingDetailOut)
 MAX_ID = 2**63 - 1
 
 
-def check_cursor(cursor: str | None) -> None:
-    if cursor is None:
-        return
-    try:
-        decode_cursor(cursor)
-    except InvalidCursor as exc:
-        raise ApiError(422, str(exc), details=[ErrorDetailOut(location="query.cursor", message=str(exc))]) from exc
-
-
 async def posting_page(request: Request, filters: PostingFilters) -> Response:
     """A cached page of postings, serialized straight from the rows; shared by the job lists and outliers."""
-    check_cursor(filters.cursor)
     key = cache_key(request)
     if isinstance(filters, OutlierFilters):
         code = filters.code
