@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import gzip
+import socket
 import threading
 import time
 import zlib
@@ -15,6 +16,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
+from typing import Any
 
 Route = Callable[[BaseHTTPRequestHandler, threading.Event], None]
 
@@ -120,3 +122,23 @@ def sleep_until(stopping: threading.Event, seconds: float) -> None:
     deadline = time.monotonic() + seconds
     while not stopping.is_set() and time.monotonic() < deadline:
         stopping.wait(0.05)
+
+
+def rebinding_getaddrinfo(name: str, first: str, then: str) -> tuple[Callable[..., Any], list[str]]:
+    """A stand-in for socket.getaddrinfo that answers `name` with `first` on its first lookup and `then` on
+    every later one (DNS rebinding), and every other name as the system does; and the list of lookups of `name`.
+
+        fake, lookups = rebinding_getaddrinfo("rebind.test", "127.0.0.1", "127.0.0.2")
+        monkeypatch.setattr(socket, "getaddrinfo", fake)
+    """
+    lookups: list[str] = []
+    real_getaddrinfo = socket.getaddrinfo
+
+    def getaddrinfo(host: Any, port: Any, *args: Any, **kwargs: Any) -> Any:
+        if host != name:
+            return real_getaddrinfo(host, port, *args, **kwargs)
+        lookups.append(host)
+        address = first if len(lookups) == 1 else then
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (address, port))]
+
+    return getaddrinfo, lookups

@@ -24,7 +24,7 @@ from scraper.errors import (
 )
 from scraper.fetching import Fetcher, FetchPolicy
 from scraper.fetching import address as address_module
-from tests.faultserver import FaultServer, answer, header_drip, stacked_gzip_bomb
+from tests.faultserver import FaultServer, answer, header_drip, rebinding_getaddrinfo, stacked_gzip_bomb
 
 CAP = 1 << 20  # 1 MiB
 TEXT = b"<html><title>layered</title></html>" * 50
@@ -140,17 +140,8 @@ def test_the_connection_goes_to_the_checked_address_when_dns_rebinds(monkeypatch
     """The name resolves to the 'public' 127.0.0.1 when checked, then to the 'internal' 127.0.0.2."""
     public = FaultServer({"/jobs": answer(b"public")})
     internal = FaultServer({"/jobs": answer(b"internal secrets")}, host="127.0.0.2", port=public.port)
-    lookups: list[str] = []
-    real_getaddrinfo = socket.getaddrinfo
-
-    def rebinding_getaddrinfo(host: Any, port: Any, *args: Any, **kwargs: Any) -> Any:
-        if host != "rebind.test":
-            return real_getaddrinfo(host, port, *args, **kwargs)
-        lookups.append(host)
-        address = "127.0.0.1" if len(lookups) == 1 else "127.0.0.2"
-        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (address, port))]
-
-    monkeypatch.setattr(socket, "getaddrinfo", rebinding_getaddrinfo)
+    fake, lookups = rebinding_getaddrinfo("rebind.test", "127.0.0.1", "127.0.0.2")
+    monkeypatch.setattr(socket, "getaddrinfo", fake)
     # For this test 127.0.0.1 stands for a public address and 127.0.0.2 for an internal one.
     monkeypatch.setattr(address_module, "is_public_address", lambda address: address == "127.0.0.1")
     policy = FetchPolicy(obey_robots=False, min_delay_seconds=0.0)

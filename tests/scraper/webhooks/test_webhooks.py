@@ -21,6 +21,7 @@ from scraper.fetching import address as address_module
 from scraper.pipeline import run_source
 from scraper.storage.runs import sync_sources
 from scraper.webhooks import WebhookSender, enqueue_deliveries
+from tests.faultserver import rebinding_getaddrinfo
 from tests.scraper.test_pipeline import BOARD, greenhouse, serve_board
 
 SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
@@ -264,17 +265,8 @@ def test_a_receiver_name_that_rebinds_to_a_private_address_is_never_reached(
     save_search(committing_engine, f"http://hooks.rebind.test:{public.port}/hooks/jobs")
     serve_board(fixture_server, copy.deepcopy(BOARD["jobs"]))
     run_source(config, committing_engine)
-    lookups: list[str] = []
-    real_getaddrinfo = socket.getaddrinfo
-
-    def rebinding_getaddrinfo(host: Any, port: Any, *args: Any, **kwargs: Any) -> Any:
-        if host != "hooks.rebind.test":
-            return real_getaddrinfo(host, port, *args, **kwargs)
-        lookups.append(host)
-        address = "127.0.0.2" if len(lookups) == 1 else "127.0.0.1"
-        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (address, port))]
-
-    monkeypatch.setattr(socket, "getaddrinfo", rebinding_getaddrinfo)
+    fake, lookups = rebinding_getaddrinfo("hooks.rebind.test", "127.0.0.2", "127.0.0.1")
+    monkeypatch.setattr(socket, "getaddrinfo", fake)
     # For this test 127.0.0.2 stands for a public address; 127.0.0.1 stays what it is, private.
     monkeypatch.setattr(address_module, "is_public_address", lambda address: address == "127.0.0.2")
     try:
