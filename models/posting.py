@@ -109,6 +109,12 @@ COLUMN_NAMES = tuple(column.name for column in POSTING_COLUMNS)
 RECORD_COLUMN_NAMES = tuple(c.name for f in RECORD_FIELDS if f.spec.api == "record" for c in f.columns)
 DETAIL_COLUMN_NAMES = tuple(c.name for f in RECORD_FIELDS if f.spec.api == "detail" for c in f.columns)
 HASHED_COLUMN_NAMES = tuple(column.name for column in POSTING_COLUMNS if column.spec.hashed)
+# where a hashed value may be a timestamp (only a column of that type, or of any type, holds one)
+_HASHED_TIMES = tuple(
+    position
+    for position, column in enumerate(c for c in POSTING_COLUMNS if c.spec.hashed)
+    if optional_part(column.annotation)[0] in (datetime, Any)
+)
 TRACKED: dict[ChangeField, tuple[PostingColumn, ...]] = {}
 for _column in POSTING_COLUMNS:
     if _column.spec.tracked is not None:
@@ -150,7 +156,7 @@ def _store_plain(value: Any) -> Any:
 
 
 def _store_enum(value: Any) -> Any:
-    return value.value if isinstance(value, Enum) else stored_value(value)
+    return value._value_ if isinstance(value, Enum) else stored_value(value)
 
 
 def _store_texts(value: Any) -> Any:
@@ -162,7 +168,7 @@ def _store_texts(value: Any) -> Any:
 def _store_enums(value: Any) -> Any:
     if value.__class__ is not tuple:
         return stored_value(value)
-    return [item.value if isinstance(item, Enum) else stored_value(item) for item in value]
+    return [item._value_ if isinstance(item, Enum) else stored_value(item) for item in value]
 
 
 _PLAIN = frozenset({bool, int, float, datetime})
@@ -203,10 +209,11 @@ def stored_values(posting: NormalizedPosting) -> dict[str, Any]:
 
 def hashed_content(values: Mapping[str, Any]) -> list[Any]:
     """What `content_hash` covers, in a stable order; a timestamp counts by its date only."""
-    content: list[Any] = []
-    for name in HASHED_COLUMN_NAMES:
-        value = values[name]
-        content.append(value.date().isoformat() if isinstance(value, datetime) else value)
+    content = [values[name] for name in HASHED_COLUMN_NAMES]
+    for position in _HASHED_TIMES:
+        value = content[position]
+        if isinstance(value, datetime):
+            content[position] = value.date().isoformat()
     return content
 
 

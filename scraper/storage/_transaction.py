@@ -29,18 +29,22 @@ def _begin_sqlite_write(connection: Connection) -> None:
 
 
 @contextmanager
-def postings_transaction(engine: Engine) -> Iterator[Connection]:
+def postings_transaction(engine: Engine, *, flush_at_commit: bool = True) -> Iterator[Connection]:
     """A transaction that holds the postings write lock from its first statement to its commit.
 
     On PostgreSQL it also turns JIT compilation off for the transaction: a batch's per-key lookups can be
     estimated costly enough to trigger it (measured: 450 ms of compiling for 7 ms of work before a growing
-    table was first analyzed).
+    table was first analyzed). Without `flush_at_commit` its commit does not wait for the WAL flush
+    (synchronous_commit off): a run's batches are made durable by the run's own synchronous commits after
+    them (closing, the finished run record), since WAL is flushed in order; a crash of the server in between
+    loses at most the last few hundred milliseconds of batches of a run that is then unfinished anyway.
     """
     with engine.begin() as connection:
         if is_postgres(connection):
-            connection.execute(
-                select(func.pg_advisory_xact_lock(POSTINGS_LOCK_KEY), func.set_config("jit", "off", True))
-            )
+            settings = [func.set_config("jit", "off", True)]
+            if not flush_at_commit:
+                settings.append(func.set_config("synchronous_commit", "off", True))
+            connection.execute(select(func.pg_advisory_xact_lock(POSTINGS_LOCK_KEY), *settings))
         else:
             _begin_sqlite_write(connection)
         yield connection

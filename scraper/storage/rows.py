@@ -14,7 +14,7 @@ from typing import Any
 import orjson
 
 from models.enums import ChangeField
-from models.posting import COLUMN_NAMES, POSTING_COLUMNS, hashed_content, stored_values
+from models.posting import COLUMN_NAMES, POSTING_COLUMNS, hashed_content, stored_value, stored_values
 from models.records import NormalizedPosting, Salary
 from models.text import strip_controls
 from models.types import UTCDateTime
@@ -71,6 +71,19 @@ def posting_row(posting: NormalizedPosting, now: datetime) -> dict[str, Any]:
     row.update(first_seen=now, last_seen=now, missed_runs=0, closed_at=None)
     row["content_hash"] = content_hash(row)
     return row
+
+
+def storable_row(posting: NormalizedPosting, now: datetime) -> dict[str, Any]:
+    """`posting_row`, or UnstorableValue for a value no column could hold (orjson refused it)."""
+    try:
+        return posting_row(posting, now)
+    except (TypeError, ValueError) as error:
+        raise UnstorableValue(f"posting {posting.external_id!r}: {error}") from error
+
+
+def key_values(posting: NormalizedPosting) -> dict[str, Any]:
+    """The stored values the dedup keys are made of, without building the whole row."""
+    return {name: stored_value(getattr(posting, name)) for name in ("fingerprint", "company", "apply_url")}
 
 
 def content_hash(row: dict[str, Any]) -> str:

@@ -20,7 +20,7 @@ from sqlalchemy.exc import DataError, DBAPIError, StatementError
 from sqlalchemy.sql.dml import Insert
 
 from models.enums import ChangeField
-from models.posting import TRACKED_COLUMN_NAMES, changes
+from models.posting import TRACKED_COLUMN_NAMES, changes, stored_value
 from models.records import NormalizedPosting
 from models.tables import Posting, PostingChange, Source
 from scraper.storage._sql import among, chunks, require_aware
@@ -34,7 +34,8 @@ from scraper.storage.rows import (
     change_row,
     dedupe_batch,
     flag_state,
-    posting_row,
+    key_values,
+    storable_row,
 )
 from scraper.validation.outliers import OUTLIER_CODE
 
@@ -90,7 +91,7 @@ class _Stored:
 class _Plan:
     """What one batch writes: rows to insert or rewrite, ids to touch, history rows, keys for the dedup pass."""
 
-    new: list[Row] = field(default_factory=list)
+    new: list[NormalizedPosting] = field(default_factory=list)
     rewritten: list[Row] = field(default_factory=list)
     touch: list[int] = field(default_factory=list)
     changes: list[Row] = field(default_factory=list)
@@ -119,19 +120,18 @@ def upsert_postings(
     """
     require_aware(now)
     result = BatchResult()
-    rows: dict[str, Row] = {}
-    for external_id, posting in dedupe_batch(postings).items():
-        try:
-            rows[external_id] = posting_row(posting, now)
-        except (TypeError, ValueError) as error:  # a value no column could hold (orjson refused it)
-            _log_rejected(source, external_id, error)
-            result.reject(external_id)
-    _store(engine, source, list(rows.items()), run_id=run_id, now=now, result=result)
+    _store(engine, source, list(dedupe_batch(postings).items()), run_id=run_id, now=now, result=result)
     return result
 
 
 def _store(
-    engine: Engine, source: str, rows: list[tuple[str, Row]], *, run_id: int, now: datetime, result: BatchResult
+    engine: Engine,
+    source: str,
+    rows: list[tuple[str, NormalizedPosting]],
+    *,
+    run_id: int,
+    now: datetime,
+    result: BatchResult,
 ) -> None:
     if not rows:
         return
@@ -164,32 +164,44 @@ def _log_rejected(source: str, external_id: str, error: Exception) -> None:
     log.warning("%s: posting %r rejected, the database cannot store it: %s", source, external_id, reason)
 
 
-def _upsert_batch(engine: Engine, source: str, rows: dict[str, Row], *, run_id: int, now: datetime) -> BatchResult:
+def _upsert_batch(
+    engine: Engine, source: str, postings: dict[str, NormalizedPosting], *, run_id: int, now: datetime
+) -> BatchResult:
     result = BatchResult()
     flag_counts: Counter[str] = Counter()
-    for row in rows.values():
-        result.categories.add(row["category"])
-        flag_counts.update({flag["code"] for flag in row["flags"]})
+    for posting in postings.values():
+        result.categories.add(stored_value(posting.category))
+        flag_counts.update({stored_value(flag.code) for flag in posting.flags})
     result.flagged_by_code = dict(flag_counts)
-    with postings_transaction(engine) as connection:
-        stored = _stored_rows(connection, source, list(rows))
-        plan = _classify(rows, stored, last_seen_slack(_every_seconds(connection, source)), now, result)
-        _history(connection, plan, rows, stored, run_id=run_id, now=now)
+    # a run's batches: durable once the run's own later commits are (see postings_transaction)
+    with postings_transaction(engine, flush_at_commit=False) as connection:
+        stored = _stored_rows(connection, source, list(postings))
+        plan = _classify(postings, stored, last_seen_slack(_every_seconds(connection, source)), now, result)
+        _history(connection, plan, stored, run_id=run_id, now=now)
         _write(connection, source, plan, now)
     return result
 
 
 def _classify(
-    rows: dict[str, Row], stored: dict[str, _Stored], slack: timedelta, now: datetime, result: BatchResult
+    postings: dict[str, NormalizedPosting],
+    stored: dict[str, _Stored],
+    slack: timedelta,
+    now: datetime,
+    result: BatchResult,
 ) -> _Plan:
-    """New, reopened, changed (rewritten) or unchanged (touched once `last_seen` lags by `slack`)."""
+    """New, reopened, changed (rewritten) or unchanged (touched once `last_seen` lags by `slack`).
+
+    A new posting's row is built only as it is written (PostgreSQL: while COPY streams the ones before it).
+    """
     plan = _Plan()
-    for external_id, row in rows.items():
+    for external_id, posting in postings.items():
         old = stored.get(external_id)
         if old is None:
             result.new += 1
-            plan.new.append(row)
-        elif old.closed_at is not None:
+            plan.new.append(posting)
+            continue
+        row = storable_row(posting, now)
+        if old.closed_at is not None:
             result.reopened += 1
             plan.rewritten.append(row)
         elif old.content_hash != row["content_hash"]:
@@ -202,15 +214,13 @@ def _classify(
     return plan
 
 
-def _history(
-    connection: Connection, plan: _Plan, rows: dict[str, Row], stored: dict[str, _Stored], *, run_id: int, now: datetime
-) -> None:
+def _history(connection: Connection, plan: _Plan, stored: dict[str, _Stored], *, run_id: int, now: datetime) -> None:
     """The history rows of the rewritten postings, their kept outlier flag, and the keys the dedup pass needs
     (read before anything is written: a new posting's key matters only if a stored open posting has it too)."""
     new_fingerprints: set[str] = set()
     new_urls: set[str] = set()
-    for row in plan.new:
-        add_keys(row, new_fingerprints, new_urls)
+    for posting in plan.new:
+        add_keys(key_values(posting), new_fingerprints, new_urls)
     previous = _previous_values(connection, [stored[row["external_id"]].id for row in plan.rewritten])
     for row in plan.rewritten:
         old = stored[row["external_id"]]
@@ -231,13 +241,14 @@ def _history(
 
 def _write(connection: Connection, source: str, plan: _Plan, now: datetime) -> None:
     if is_postgres(connection):
-        copy_postings(connection, source, new=plan.new, rewritten=plan.rewritten)
+        copy_postings(connection, source, new=plan.new, rewritten=plan.rewritten, now=now)
     elif plan.new or plan.rewritten:
         # RETURNING makes SQLAlchemy send the batch as a few multi-row VALUES statements (insertmanyvalues)
         # instead of one statement per row.
+        new = (storable_row(posting, now) for posting in plan.new)
         connection.execute(
             _upsert_statement(connection).returning(Posting.id),
-            [{"source": source, **row} for row in (*plan.new, *plan.rewritten)],
+            [{"source": source, **row} for row in (*new, *plan.rewritten)],
         ).all()
     for chunk in chunks(plan.touch):
         connection.execute(
