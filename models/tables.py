@@ -261,6 +261,18 @@ class HostBudget(Base):
     held_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
+# The columns a models.salary_stats.SalaryRow is read from, in its order.
+SALARY_ROW_COLUMNS = (
+    Posting.seniority,
+    Posting.remote,
+    Posting.countries,
+    Posting.salary_flagged,
+    Posting.annual_usd_mid,
+    Posting.first_seen,
+    Posting.closed_at,
+)
+
+
 class SalarySummary(Base):
     """Salary statistics of one group of a category's open postings, kept up to date by the pipeline.
 

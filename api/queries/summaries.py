@@ -35,7 +35,7 @@ from models.salary_stats import (
     salary_cube,
 )
 from models.schemas import HistoryPointOut, SalaryGroupStatsOut, SalaryStatsOut
-from models.tables import Posting, SalaryHistoryPoint, SalarySummary, SummaryState
+from models.tables import SALARY_ROW_COLUMNS, Posting, SalaryHistoryPoint, SalarySummary, SummaryState
 from models.taxonomy import Category
 
 _DIMENSIONS: tuple[GroupBy, ...] = ("seniority", "country", "remote")
@@ -98,16 +98,9 @@ def _live_cubes(session: Session, scope: SalaryScope, slugs: Sequence[str]) -> d
     """The cube of each category computed from its postings now (`since` applies; other filters pick cells)."""
     rows: dict[str, list[SalaryRow]] = {slug: [] for slug in slugs}
     unfiltered = SalaryScope(since=scope.since)
-    query = select(
-        Posting.category,
-        Posting.seniority,
-        Posting.remote,
-        Posting.countries,
-        Posting.salary_flagged,
-        Posting.annual_usd_mid,
-        Posting.first_seen,
-        Posting.closed_at,
-    ).where(*salary_conditions(session, unfiltered), Posting.category.in_(list(slugs)))
+    query = select(Posting.category, *SALARY_ROW_COLUMNS).where(
+        *salary_conditions(session, unfiltered), Posting.category.in_(list(slugs))
+    )
     found_rows: Any = session.execute(query)  # typed per column by SQLAlchemy 2.1, as tuples by 2.0
     for category, *values in found_rows:
         rows[category].append(SalaryRow(*values))

@@ -31,7 +31,7 @@ from models.salary_stats import (
     salary_history_points,
     utc_midnight,
 )
-from models.tables import Posting, SalaryHistoryPoint, SalarySummary, SummaryDirty, SummaryState
+from models.tables import SALARY_ROW_COLUMNS, Posting, SalaryHistoryPoint, SalarySummary, SummaryDirty, SummaryState
 from scraper.storage._transaction import _begin_sqlite_write, is_postgres
 
 log = logging.getLogger(__name__)
@@ -114,15 +114,6 @@ def _first_bucket(since: datetime) -> datetime:
     return utc_midnight(min(bucket_start(since, "week"), bucket_start(since, "month")))
 
 
-_SALARY_COLUMNS = (
-    Posting.seniority,
-    Posting.remote,
-    Posting.countries,
-    Posting.salary_flagged,
-    Posting.annual_usd_mid,
-    Posting.first_seen,
-    Posting.closed_at,
-)
 # PostgreSQL's read skips what costs most per row in the client: the JSON decoding of `countries` (a few
 # distinct lists, decoded once each) and SQLAlchemy's per-value result processing; timestamps come as UTC.
 _PG_SALARY_ROWS = (
@@ -149,7 +140,7 @@ def _salary_rows(connection: Connection, category: str, since: datetime | None) 
                 lists[countries] = orjson.loads(countries)
             rows.append(SalaryRow(seniority, remote, lists[countries], flagged, value, first_seen, closed_at))
         return rows
-    query = select(*_SALARY_COLUMNS).where(
+    query = select(*SALARY_ROW_COLUMNS).where(
         Posting.category == category,
         Posting.annual_usd_mid.is_not(None),
         Posting.duplicate_of.is_(None),

@@ -181,19 +181,11 @@ def test_upkeep_after_a_batch_waits_its_interval(store: Engine) -> None:
         assert session.scalars(select(SummaryDirty.id)).all() == []
 
 
-def summary_rows(engine: Engine) -> dict[tuple[str, str, str, str, bool], int]:
+def counts_by_key(engine: Engine, table: Any) -> dict[tuple[Any, ...], int]:
+    """Every row's `count` by its primary key."""
     with engine.connect() as connection:
-        found = connection.execute(
-            select(
-                SalarySummary.category,
-                SalarySummary.seniority,
-                SalarySummary.country,
-                SalarySummary.remote,
-                SalarySummary.include_flagged,
-                SalarySummary.count,
-            )
-        )
-        return {tuple(key): count for *key, count in found}  # type: ignore[misc]
+        found = connection.execute(select(*table.__table__.primary_key.columns, table.count))
+        return {tuple(key): count for *key, count in found}
 
 
 def test_a_run_over_several_categories_recomputes_exactly_the_cells_and_buckets_it_changed(store: Engine) -> None:
@@ -223,39 +215,25 @@ def test_a_run_over_several_categories_recomputes_exactly_the_cells_and_buckets_
     changed = {("data-engineer", *cell) for cell in cells_of("senior", "hybrid", ["US"])}
     changed |= {("data-scientist", *cell) for cell in cells_of("junior", None, ["DE", "FR"])}
     assert len(changed) == 8 + 12
-    cells = summary_rows(store)
+    cells = counts_by_key(store, SalarySummary)
     assert {key[:4] for key, count in cells.items() if count != -1} == changed, "the new postings' cells alone"
     # buckets from the previous upkeep's on are rewritten (it served the later ones as the postings open then)
     since = T0 - timedelta(days=30)
-    points = history_rows(store)
+    points = counts_by_key(store, SalaryHistoryPoint)
     for (category, bucket, start, _), count in points.items():
         assert (count != -1) == (start >= bucket_start(since, bucket)), (category, bucket, start)  # type: ignore[arg-type]
 
     # and what it rewrote is what a recomputation of everything gives
     refresh_summaries(store, [c.slug for c in CATEGORIES], now=T0)
-    everything = summary_rows(store)
+    everything = counts_by_key(store, SalarySummary)
     assert {key: count for key, count in cells.items() if count != -1} == {
         key: count for key, count in everything.items() if key[:4] in changed
     }
     assert_summaries_equal_scratch(store, T0.date())
-    recomputed = history_rows(store)
+    recomputed = counts_by_key(store, SalaryHistoryPoint)
     assert {k: c for k, c in points.items() if c != -1} == {
         k: c for k, c in recomputed.items() if k in points and points[k] != -1
     }
-
-
-def history_rows(engine: Engine) -> dict[tuple[str, str, date, bool], int]:
-    with engine.connect() as connection:
-        found = connection.execute(
-            select(
-                SalaryHistoryPoint.category,
-                SalaryHistoryPoint.bucket,
-                SalaryHistoryPoint.start,
-                SalaryHistoryPoint.include_flagged,
-                SalaryHistoryPoint.count,
-            )
-        )
-        return {tuple(key): count for *key, count in found}  # type: ignore[misc]
 
 
 def test_open_job_counts_follow_every_write_exactly(store: Engine) -> None:
