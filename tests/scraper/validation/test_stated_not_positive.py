@@ -117,40 +117,23 @@ def greenhouse_metadata(low: Any, high: Any) -> Edit:
     return edit
 
 
-def lever_range(low: Any, high: Any) -> Edit:
-    def edit(document: Any) -> None:
-        job(document, "", LEVER.posting)["salaryRange"].update(min=low, max=high)
+def amounts(find: Callable[[Any], dict[str, Any]], low_key: str, high_key: str) -> Callable[[Any, Any], Edit]:
+    """Edits setting the two amounts of the salary object `find` picks out of a payload."""
 
-    return edit
+    def amounts_of(low: Any, high: Any) -> Edit:
+        return lambda document: find(document).update({low_key: low, high_key: high})
 
-
-def ashby_salary(low: Any, high: Any) -> Edit:
-    def edit(document: Any) -> None:
-        components = job(document, "jobs", ASHBY.posting)["compensation"]["summaryComponents"]
-        components[0].update(minValue=low, maxValue=high)  # the Salary component; equity stays as found
-
-    return edit
+    return amounts_of
 
 
-def remoteok_salary(low: Any, high: Any) -> Edit:
-    def edit(document: Any) -> None:
-        job(document, "", REMOTEOK.posting).update(salary_min=low, salary_max=high)
-
-    return edit
-
-
-def recruitee_salary(low: Any, high: Any) -> Edit:
-    def edit(document: Any) -> None:
-        job(document, "offers", RECRUITEE.posting)["salary"].update(min=low, max=high)
-
-    return edit
-
-
-def jsonld_salary(low: Any, high: Any) -> Edit:
-    def edit(document: Any) -> None:
-        document["baseSalary"]["value"].update(minValue=low, maxValue=high)
-
-    return edit
+lever_range = amounts(lambda d: job(d, "", LEVER.posting)["salaryRange"], "min", "max")
+# the Salary component; equity stays as found
+ashby_salary = amounts(
+    lambda d: job(d, "jobs", ASHBY.posting)["compensation"]["summaryComponents"][0], "minValue", "maxValue"
+)
+remoteok_salary = amounts(lambda d: job(d, "", REMOTEOK.posting), "salary_min", "salary_max")
+recruitee_salary = amounts(lambda d: job(d, "offers", RECRUITEE.posting)["salary"], "min", "max")
+jsonld_salary = amounts(lambda d: d["baseSalary"]["value"], "minValue", "maxValue")
 
 
 FLAGGED = "flagged"  # no salary figures, a salary_not_positive flag naming the figure
