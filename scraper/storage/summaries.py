@@ -119,13 +119,13 @@ def _first_bucket(since: datetime) -> datetime:
 _PG_SALARY_ROWS = (
     "SELECT seniority, remote, countries::text, salary_flagged, annual_usd_mid, first_seen, closed_at "
     "FROM postings WHERE category = %(category)s AND annual_usd_mid IS NOT NULL AND duplicate_of IS NULL "
-    "AND (closed_at IS NULL OR closed_at >= %(closed_since)s)"
+    "AND (closed_at IS NULL OR closed_at >= %(closed_since)s) ORDER BY first_seen"
 )
 
 
 def _salary_rows(connection: Connection, category: str, since: datetime | None) -> list[SalaryRow]:
     """The category's salaried postings (from the covering index): open ones, and those closed during the
-    buckets from `since` on (all of them without `since`)."""
+    buckets from `since` on (all of them without `since`); in `first_seen` order, as the history sweeps them."""
     closed_since = _first_bucket(since) if since is not None else datetime(1, 1, 1, tzinfo=UTC)
     if is_postgres(connection):
         driver = cast("psycopg.Connection[Any]", connection.connection.driver_connection)
@@ -133,18 +133,19 @@ def _salary_rows(connection: Connection, category: str, since: datetime | None) 
             cursor.execute("SET LOCAL TimeZone = 'UTC'")
             cursor.execute(_PG_SALARY_ROWS, {"category": category, "closed_since": closed_since})
             found = cursor.fetchall()
-        lists: dict[str | None, list[str] | None] = {None: None}
-        rows = []
-        for seniority, remote, countries, flagged, value, first_seen, closed_at in found:
-            if countries not in lists:
-                lists[countries] = orjson.loads(countries)
-            rows.append(SalaryRow(seniority, remote, lists[countries], flagged, value, first_seen, closed_at))
-        return rows
-    query = select(*SALARY_ROW_COLUMNS).where(
-        Posting.category == category,
-        Posting.annual_usd_mid.is_not(None),
-        Posting.duplicate_of.is_(None),
-        or_(Posting.closed_at.is_(None), Posting.closed_at >= closed_since),
+        lists = {text: orjson.loads(text) for text in {row[2] for row in found} if text is not None}
+        lists[None] = None
+        make = SalaryRow._make  # tuple.__new__ itself: no Python frame per row
+        return [make((s, r, lists[c], f, v, first, closed)) for s, r, c, f, v, first, closed in found]
+    query = (
+        select(*SALARY_ROW_COLUMNS)
+        .where(
+            Posting.category == category,
+            Posting.annual_usd_mid.is_not(None),
+            Posting.duplicate_of.is_(None),
+            or_(Posting.closed_at.is_(None), Posting.closed_at >= closed_since),
+        )
+        .order_by(Posting.first_seen)
     )
     typed: Any = connection.execute(query)  # typed per column by SQLAlchemy 2.1, as tuples by 2.0
     return [SalaryRow(*row) for row in typed]
@@ -197,8 +198,7 @@ def _write_history(
         connection.execute(delete(SalaryHistoryPoint).where(SalaryHistoryPoint.category == category))
         if not rows:
             return
-    rows = sorted(rows, key=lambda row: row.first_seen)  # once, not once per bucket kind and flag
-    first = since.date() if since is not None else rows[0].first_seen.date()
+    first = since.date() if since is not None else rows[0].first_seen.date()  # rows come in first_seen order
     values = []
     for bucket, back in spans:
         starts = bucket_starts(max(first, today - back), today, bucket)
