@@ -19,6 +19,10 @@ import nh3
 _FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 _SPACE = re.compile(r"\s+")
 _ANGLE = re.compile("[<>]")
+# What HTML parsing can change in a text: tags, character references, carriage returns (made newlines) and a
+# byte-order mark (dropped). A text with none of them comes back from the sanitizer as it went in, so
+# `plain_text` skips it (feeds call it for every title, company, place and tag: most are plain).
+_PARSED = re.compile("[<>&\r\ufeff]")
 # Links a description may keep; every other scheme (javascript:, data:, vbscript:) loses its href.
 URL_SCHEMES = frozenset({"http", "https", "mailto"})
 LINK_REL = "noopener noreferrer nofollow"
@@ -90,5 +94,7 @@ def plain_text(text: str | None) -> str:
     """
     if not text:
         return ""
-    stripped = html.unescape(nh3.clean(strip_controls(text), tags=set()))
-    return _SPACE.sub(" ", _ANGLE.sub("", strip_controls(stripped))).strip()
+    text = strip_controls(text)
+    if _PARSED.search(text):
+        text = strip_controls(html.unescape(nh3.clean(text, tags=set())))
+    return _SPACE.sub(" ", _ANGLE.sub("", text)).strip()
