@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
+import re
 from typing import Any
 
+import orjson
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
@@ -17,12 +20,33 @@ def normalize_url(url: str) -> str:
     return parsed.render_as_string(hide_password=False)
 
 
+# An integer of 19 digits or more may lie outside 64 bits, where orjson reads a float and json an int.
+_LONG_INTEGER_TEXT, _LONG_INTEGER_BYTES = re.compile(r"\d{19}"), re.compile(rb"\d{19}")
+
+
+def read_json(text: str | bytes) -> Any:
+    """What `json.loads(text)` returns, read by orjson (several times faster: a page of postings reads six JSON
+    columns a row) wherever the two agree; json reads what orjson refuses (NaN, lone surrogates, 1e400).
+
+    >>> read_json(b'{"tags": ["Python"], "n": 12345678901234567890123}')
+    {'tags': ['Python'], 'n': 12345678901234567890123}
+    """
+    long_integer = _LONG_INTEGER_TEXT.search(text) if isinstance(text, str) else _LONG_INTEGER_BYTES.search(text)
+    if long_integer is None:
+        try:
+            return orjson.loads(text)
+        except orjson.JSONDecodeError:
+            pass
+    return json.loads(text)
+
+
 def create_db_engine(url: str, *, connections: int | None = None, **kwargs: Any) -> Engine:
     """An Engine for `url`; SQLite gets WAL, foreign keys and a busy timeout, PostgreSQL a pre-ping pool.
 
-    `connections`: how many threads may use the engine at once (PostgreSQL keeps that many open, so that
-    a busy server never opens and closes a connection per request; the pool's default keeps 5)."""
+    `connections`: how many connections PostgreSQL's pool keeps open (its default, 5, makes a server busy with
+    more concurrent requests than that open and close a connection per request)."""
     url = normalize_url(url)
+    kwargs.setdefault("json_deserializer", read_json)
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30}, **kwargs)
 
