@@ -22,8 +22,10 @@ from models.flags import FLAG_CODES
 from models.settings import Settings
 from models.taxonomy import load_taxonomy
 
-# Requests use the database from anyio's worker threads (run_in_threadpool), at most this many at once.
-WORKER_THREADS = 40
+# Connections kept open for requests (from anyio's worker threads, up to 40 at once; 10 more are opened past
+# these and closed after). 16 concurrent clients never open one per request, and several workers stay within
+# PostgreSQL's default of 100 connections.
+KEPT_CONNECTIONS = 20
 DESCRIPTION = (
     "Job postings gathered from job boards, by role category: filtered lists, feeds (RSS, Atom, JSON Feed), "
     "salary statistics and their history, the outliers validation caught, and the health of each source."
@@ -38,7 +40,7 @@ def create_app(settings: Settings | None = None, *, version_ttl_seconds: float =
     """
     settings = settings or Settings()
     taxonomy = load_taxonomy(settings.taxonomy)
-    engine = create_db_engine(settings.database_url, connections=WORKER_THREADS)
+    engine = create_db_engine(settings.database_url, connections=KEPT_CONNECTIONS)
     sessions = session_factory(engine)
     metrics = Metrics(sessions)
     cache = ResponseCache(version_ttl_seconds=version_ttl_seconds)

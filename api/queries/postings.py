@@ -42,20 +42,25 @@ def _newest_first(query: Select[Any], cursor: str | None) -> Select[Any]:
     return query.order_by(Posting.first_seen.desc(), Posting.id.desc())
 
 
-def _page_rows(
+def page_statement(
     session: Session, filters: PostingFilters, conditions: list[ColumnElement[bool]], *extra: Any
-) -> list[Any]:
+) -> Select[Any]:
     """Up to `limit + 1` representatives newest first, with their record's columns, the sources of their
     duplicates and `extra`: one statement. The page's ids are chosen first, from an index where one covers
     the filters (ix_postings_open_category_page), so only the page's own rows are read from the table."""
     page = _newest_first(select(Posting.id).where(*conditions), filters.cursor).limit(filters.limit + 1)
-    query = _newest_first(
+    return _newest_first(
         select(*POSTING_COLUMNS, duplicate_sources(session).label("duplicate_sources"), *extra).where(
             Posting.id.in_(page.correlate(None).scalar_subquery())
         ),
         None,
     )
-    return list(session.execute(query).all())
+
+
+def _page_rows(
+    session: Session, filters: PostingFilters, conditions: list[ColumnElement[bool]], *extra: Any
+) -> list[Any]:
+    return list(session.execute(page_statement(session, filters, conditions, *extra)).all())
 
 
 def page_records(
