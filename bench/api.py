@@ -4,7 +4,8 @@ in a process of its own measuring distinct URLs (cursor pages walked beforehand,
 cold figures (first request after start, first after a run lands) and ratios to a static JSON endpoint of
 the same size served by the same app in the same run. Prints figures; asserts nothing.
 
-    .venv/bin/python bench/api.py [--rows 1000000] [--seconds 5] [--connections 16] [--urls 3000]
+    .venv/bin/python bench/api.py [--rows 1000000] [--seconds 5] [--connections 16] [--pages 20] [--repeats 3]
+                                  [--db NAME] [--keep]
 
 Creates and drops its database (`JOBFEED_BENCH_POSTGRES_URL` names the server; default 127.0.0.1:5432/test).
 """
@@ -23,6 +24,7 @@ import subprocess
 import sys
 import time
 import uuid
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -216,11 +218,11 @@ async def timed_get(port: int, path: str) -> tuple[float, int, bytes]:
     return time.perf_counter() - began, status, body
 
 
-async def hammer(port: int, paths: list[str], seconds: float, connections: int) -> dict[str, float]:
+async def hammer(port: int, paths: Iterator[str], seconds: float, connections: int) -> dict[str, float]:
     """`connections` clients taking URLs from `paths` in turn (each once while they last) for `seconds`."""
     latencies: list[float] = []
     errors = 0
-    queue = iter(paths)
+    queue = paths
     deadline = time.perf_counter() + seconds
 
     async def client() -> None:
@@ -245,6 +247,7 @@ async def hammer(port: int, paths: list[str], seconds: float, connections: int) 
     return {
         "rate": len(latencies) / elapsed,
         "p50": statistics.median(latencies) * 1000,
+        "p95": latencies[max(0, int(len(latencies) * 0.95) - 1)] * 1000,
         "p99": latencies[max(0, int(len(latencies) * 0.99) - 1)] * 1000,
         "errors": errors,
         "requests": len(latencies),
@@ -323,25 +326,27 @@ async def client_main(port: int, options: dict[str, Any], url: str) -> dict[str,
     await asyncio.to_thread(land_a_run, create_db_engine(url), 50, first_id + 1_000_000)
     await asyncio.sleep(1.5)
     random.Random(3).shuffle(jobs)
-    feeds = [
-        f"/feeds/{category}.{ext}?{urlencode({'country': country, 'seniority': seniority.value})}"
-        for category in categories
-        for country in COUNTRIES
-        for seniority in (Seniority.JUNIOR, Seniority.MID, Seniority.SENIOR, Seniority.LEAD)
-        for ext in ("rss", "json")
-    ]
-    random.Random(4).shuffle(feeds)
-    size_jobs = len((await timed_get(port, jobs[-1]))[2])
-    size_feeds = len((await timed_get(port, feeds[-1]))[2])
+    measured = [(f"jobs, {len(jobs):,} distinct uncached URLs", jobs)]
+    for ext in ("rss", "atom", "json"):
+        feeds = [
+            f"/feeds/{category}.{ext}?{urlencode({'country': country, 'seniority': seniority.value, **remote})}"
+            for category in categories
+            for country in COUNTRIES
+            for seniority in (Seniority.JUNIOR, Seniority.MID, Seniority.SENIOR, Seniority.LEAD)
+            for remote in ({}, *({"remote": mode.value} for mode in RemoteMode))
+        ]
+        random.Random(4).shuffle(feeds)
+        measured.append((f"feeds .{ext}, {len(feeds):,} distinct uncached URLs", feeds))
     rows = {}
-    for label, paths, size in (
-        (f"jobs, {len(jobs):,} distinct uncached URLs", jobs[:-1], size_jobs),
-        (f"feeds, {len(feeds):,} distinct uncached URLs", feeds[:-1], size_feeds),
-        ("jobs, one URL repeated (cache hits)", [jobs[-1]] * 10**7, size_jobs),
-    ):
-        static = await hammer(port, [f"/bench/static/{size}"] * 10**7, options["seconds"], options["connections"])
-        found = await hammer(port, paths, options["seconds"], options["connections"])
-        rows[label] = (size, found, static)
+    for label, paths in [*measured, ("jobs, one URL repeated (cache hits)", [jobs[-1]] * 10**7)]:
+        size = len((await timed_get(port, paths[-1]))[2])
+        # static and the row alternate `repeats` times; a row's URLs are never asked twice (nor the probe above)
+        queue, pairs = iter(paths[:-1]), []
+        for _ in range(options["repeats"]):
+            static_paths = iter([f"/bench/static/{size}"] * 10**7)
+            static = await hammer(port, static_paths, options["seconds"], options["connections"])
+            pairs.append((await hammer(port, queue, options["seconds"], options["connections"]), static))
+        rows[label] = (size, pairs)
     figures["rows"] = rows
     return figures
 
@@ -374,14 +379,22 @@ def report(figures: dict[str, Any], connections: int, seconds: float) -> None:
         f"one flight: an uncached live aggregate takes {alone:.0f} ms alone; 16 concurrent first requests of "
         f"another all answered in {together:.0f} ms ({together / alone:.1f}x one render)"
     )
-    print(f"\nuvicorn, 1 worker; asyncio client, {connections} connections, {seconds:.0f} s per row, static first")
     print(
-        f"{'endpoint':44} {'bytes':>6} {'req/s':>7} {'p50 ms':>7} {'p99 ms':>7} {'static':>7} {'ratio':>6} {'err':>4}"
+        f"\nuvicorn, 1 worker; asyncio client, {connections} connections, {seconds:.0f} s per measure, each row "
+        "alternating with static JSON of its size; medians of the repeats (ratio: median [min-max] of the pairs)"
     )
-    for label, (size, found, static) in figures["rows"].items():
+    print(
+        f"{'endpoint':44} {'bytes':>6} {'req/s':>6} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} {'static':>6} "
+        f"{'ratio':>16} {'err':>4}"
+    )
+    for label, (size, pairs) in figures["rows"].items():
+        found = {key: statistics.median(f[key] for f, _ in pairs) for key in ("rate", "p50", "p95", "p99")}
+        ratios = sorted(f["rate"] / s["rate"] for f, s in pairs)
+        spread = f"{statistics.median(ratios):.2f} [{ratios[0]:.2f}-{ratios[-1]:.2f}]"
+        errors = sum(f["errors"] + s["errors"] for f, s in pairs)
         print(
-            f"{label:44} {size:>6} {found['rate']:>7.0f} {found['p50']:>7.1f} {found['p99']:>7.1f} "
-            f"{static['rate']:>7.0f} {found['rate'] / static['rate']:>6.2f} {found['errors'] + static['errors']:>4}"
+            f"{label:44} {size:>6} {found['rate']:>6.0f} {found['p50']:>7.1f} {found['p95']:>7.1f} "
+            f"{found['p99']:>7.1f} {statistics.median(s['rate'] for _, s in pairs):>6.0f} {spread:>16} {errors:>4}"
         )
 
 
@@ -391,6 +404,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=5.0, help="seconds per measured row (default 5)")
     parser.add_argument("--connections", type=int, default=16, help="client connections (default 16)")
     parser.add_argument("--pages", type=int, default=20, help="cursor pages walked per category x country")
+    parser.add_argument("--repeats", type=int, default=3, help="static/row alternations per row (default 3)")
     parser.add_argument("--keep", action="store_true", help="keep the database (its URL is printed)")
     parser.add_argument(
         "--db", help="a database to keep: loaded on first use, then reused as it is (migrated; --rows ignored)"
@@ -428,6 +442,7 @@ def main() -> None:
         context = multiprocessing.get_context("spawn")
         results = context.Queue()
         options = {"seconds": args.seconds, "connections": args.connections, "pages": args.pages}
+        options["repeats"] = args.repeats
         client = context.Process(target=client_process, args=(port, options, url, results))
         client.start()
         figures = results.get()
