@@ -8,6 +8,7 @@ the transport reads it from a context variable. Outside a scope it behaves like 
 from __future__ import annotations
 
 import contextlib
+import functools
 import ssl
 import threading
 import time
@@ -150,15 +151,22 @@ class _PinningBackend(httpcore.NetworkBackend):
         time.sleep(seconds)
 
 
+@functools.cache
+def _ssl_context() -> ssl.SSLContext:
+    """httpx's default verifying context, built once: loading the CA bundle costs ~20 ms of CPU, and a context
+    is safe to share between threads and connections."""
+    return httpx.create_ssl_context()
+
+
 class GuardedTransport(httpx.HTTPTransport):
     """httpx's transport over a connection pool whose sockets come from `_PinningBackend`."""
 
     def __init__(self, *, limits: httpx.Limits | None = None) -> None:
-        super().__init__()
+        super().__init__(verify=_ssl_context())
         limits = limits or httpx.Limits(max_connections=100, max_keepalive_connections=20)
         self._pool.close()
         self._pool = httpcore.ConnectionPool(
-            ssl_context=httpx.create_ssl_context(),
+            ssl_context=_ssl_context(),
             max_connections=limits.max_connections,
             max_keepalive_connections=limits.max_keepalive_connections,
             keepalive_expiry=limits.keepalive_expiry,
