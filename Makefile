@@ -21,9 +21,12 @@ demo: $(BIN)/.installed
 test: $(BIN)/.installed
 	$(BIN)/python -m pytest -n auto $(PYTEST_ARGS)
 
-# The inner loop: no process-starting end-to-end tests, fewer generated examples per property test.
+# The inner loop (docs/development.md): no slow tests (slow modules are not even imported, so neither is the
+# schemathesis plugin), 15 examples per property test, the database tests on SQLite alone (make test runs them on
+# PostgreSQL too), and bytecode kept between runs even where the environment turns it off.
 test-fast: $(BIN)/.installed
-	HYPOTHESIS_PROFILE=fast $(BIN)/python -m pytest -n auto -m "not slow" -q $(PYTEST_ARGS)
+	PYTHONDONTWRITEBYTECODE= HYPOTHESIS_PROFILE=fast JOBFEED_TEST_BACKENDS=sqlite \
+		$(BIN)/python -m pytest -n auto -m "not slow" -p no:schemathesis -q $(PYTEST_ARGS)
 
 lint: $(BIN)/.installed
 	$(BIN)/ruff check models scraper api tests bench

@@ -1,6 +1,7 @@
 """Test session: real PostgreSQL and SQLite databases built by running the migrations.
 
-`engine` is parametrized over both backends. `committing_engine` is for tests that must commit (pipeline,
+`engine` is parametrized over both backends (JOBFEED_TEST_BACKENDS=sqlite narrows it, for make test-fast).
+`committing_engine` is for tests that must commit (pipeline,
 scheduler): the tables are emptied after the test. PostgreSQL tests are skipped when no server answers, except under
 CI=true, where they fail.
 """
@@ -9,21 +10,30 @@ from __future__ import annotations
 
 import gc
 import os
+import re
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from hypothesis import settings
 from sqlalchemy import Engine, text
 
+import tests.properties  # noqa: F401  (hypothesis's profile: fewer examples under make test-fast)
 from models import migrate
 from models.db import create_db_engine
 from models.tables import Base
 
-# `make test-fast` runs property tests with fewer examples; the full suite keeps hypothesis's defaults.
-settings.register_profile("fast", max_examples=15)
-settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
+SLOW_MODULE = re.compile(r"^pytestmark = pytest\.mark\.slow\b", re.MULTILINE)
+
+
+def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
+    """Under `-m "not slow"` a module marked slow as a whole is not imported at all: its imports (a browser driver,
+    schemathesis, the MCP client) would cost every worker of the fast loop a second for tests it deselects."""
+    if config.option.markexpr != "not slow" or collection_path.suffix != ".py":
+        return None
+    if collection_path.name.startswith("test_") and SLOW_MODULE.search(collection_path.read_text(encoding="utf-8")):
+        return True
+    return None
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:
@@ -35,6 +45,13 @@ def pytest_collection_finish(session: pytest.Session) -> None:
 
 POSTGRES_ADMIN_URL = os.environ.get("JOBFEED_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+# The backends `engine` runs each test on: both unless told otherwise (make test-fast runs SQLite alone). The
+# PostgreSQL-only fixtures (`pg_engine`, `committing_pg_engine`) run whatever this says.
+BACKENDS = os.environ.get("JOBFEED_TEST_BACKENDS", "postgresql,sqlite").replace(" ", "").split(",")
+if not BACKENDS or not set(BACKENDS) <= {"postgresql", "sqlite"}:
+    raise ValueError(f"JOBFEED_TEST_BACKENDS={os.environ['JOBFEED_TEST_BACKENDS']!r}: name postgresql and/or sqlite")
+if IN_CI and BACKENDS != ["postgresql", "sqlite"]:
+    raise ValueError("CI=true runs every test on both backends: unset JOBFEED_TEST_BACKENDS")
 
 
 def _postgres_available() -> str | None:
@@ -97,9 +114,9 @@ def sqlite_engine(sqlite_url: str) -> Iterator[Engine]:
     engine.dispose()
 
 
-@pytest.fixture(params=["postgresql", "sqlite"])
+@pytest.fixture(params=BACKENDS)
 def engine(request: pytest.FixtureRequest) -> Engine:
-    """A migrated engine, once per backend."""
+    """A migrated engine, once per backend (`JOBFEED_TEST_BACKENDS`)."""
     fixture = "pg_engine" if request.param == "postgresql" else "sqlite_engine"
     result: Engine = request.getfixturevalue(fixture)
     return result

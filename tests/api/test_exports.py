@@ -94,6 +94,7 @@ def _peak_while_streaming(db: Engine, chunks: Any) -> tuple[int, int]:
         tracemalloc.stop()
 
 
+@pytest.mark.slow  # 3,000 postings streamed three times under tracemalloc: 1.5 s of CPU apiece
 @pytest.mark.parametrize("chunks", [ndjson_chunks, csv_chunks], ids=["ndjson", "csv"])
 def test_exports_stream_in_memory_bounded_by_a_page_not_the_result(db: Engine, chunks: Any) -> None:
     sessions = sessionmaker(db)

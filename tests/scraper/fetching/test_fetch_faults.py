@@ -85,6 +85,7 @@ def test_encodings_not_asked_for_or_not_boundable_are_refused(server: FaultServe
     assert [hit.path for hit in server.hits] == [path]  # not retried: the next answer would be the same
 
 
+@pytest.mark.slow  # waits out a real 3 s deadline (test_fetch_local_server's 0.5 s one stays in the fast loop)
 def test_a_header_drip_is_cut_off_at_the_deadline(server: FaultServer) -> None:
     # One byte every 2 s: every wait is well within the read timeout, only the deadline can end it.
     started = time.monotonic()

@@ -59,6 +59,7 @@ def counting_server() -> Iterator[CountingServer]:
     server.close()
 
 
+@pytest.mark.slow  # 24 fetches spaced 0.2 s apart: at least 4.6 s of wall time by design
 def test_two_processes_sharing_a_host_stay_within_its_limit(
     committing_pg_engine: Engine, counting_server: CountingServer
 ) -> None:

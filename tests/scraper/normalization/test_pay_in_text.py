@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from scraper.normalization.pay_in_text import PAY_CUE, PERIOD_CUE, salary_in_text
+from tests.properties import examples
 
 # (description as boards send it, (min, max, currency, period)) -- the pay sentences are real strings (issue 13)
 FOUND = [
@@ -95,14 +96,14 @@ _MONEY = st.builds(
 _TEXT = st.lists(st.one_of(st.sampled_from(_WORDS), _MONEY), max_size=60).map(" ".join)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(_TEXT)
 def test_never_an_amount_from_a_text_without_a_pay_cue(text: str) -> None:
     assert not PAY_CUE.search(text) and not PERIOD_CUE.search(text)
     assert salary_in_text(text) is None
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(st.text(max_size=2_000))
 def test_never_raises(text: str) -> None:
     salary_in_text(text)

@@ -12,6 +12,7 @@ from models.enums import Period, PeriodBasis
 from models.records import Salary
 from scraper.normalization import salary as salary_module
 from scraper.normalization.salary import MAX_CHARS, parse_salary
+from tests.properties import examples
 
 Y, MO, W, D, H = "year", "month", "week", "day", "hour"
 S, I = "stated", "inferred"  # noqa: E741
@@ -526,7 +527,7 @@ def test_salary_beyond_the_head_is_not_read() -> None:
 
 
 @given(st.text(max_size=300))
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=examples(400), deadline=None)
 def test_parse_never_raises(text: str) -> None:
     result = parse_salary(text)
     assert result is None or isinstance(result, Salary)
@@ -539,7 +540,7 @@ _SALARYISH = st.text(
 
 
 @given(_SALARYISH)
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=examples(400), deadline=None)
 def test_parse_never_raises_on_salary_alphabet(text: str) -> None:
     result = parse_salary(text)
     if result is not None:

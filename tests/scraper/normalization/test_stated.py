@@ -22,6 +22,7 @@ from scraper.normalization.stated.greenhouse import (
     salary_from_greenhouse_pay_ranges,
 )
 from scraper.normalization.stated.lever import salary_from_lever
+from tests.properties import examples
 
 HOUR, WEEK, MONTH, YEAR = Period.HOUR, Period.WEEK, Period.MONTH, Period.YEAR
 
@@ -450,7 +451,7 @@ MAPPERS = [
 ]
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(value=JSON, mapper=st.sampled_from(MAPPERS))
 def test_mappers_are_total(value: Any, mapper: Any) -> None:
     result = mapper(value)
@@ -465,7 +466,7 @@ def test_mappers_are_total(value: Any, mapper: Any) -> None:
         assert result.raw
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(low=SCALARS, high=SCALARS)
 def test_remoteok_is_total(low: Any, high: Any) -> None:
     result = salary_from_remoteok(low, high)

@@ -16,6 +16,7 @@ from models.records import RawPosting, Salary
 from scraper.errors import ParseError, SourceConfigError
 from scraper.fetching import Fetcher
 from scraper.sources.ashby import AshbySource
+from tests.properties import examples
 from tests.scraper.sources._json_strategies import json_values
 from tests.scraper.sources._kit import Kit, assert_golden, parses_to_postings_or_errors
 from tests.scraper.sources._stated import Parsed, expect, parsed
@@ -291,7 +292,7 @@ KEYS = [
 JSON_VALUES = json_values(KEYS, ["Salary", "2 WEEK", "1 YEAR", "NONE", "0 HOUR"])
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(document=st.fixed_dictionaries({"jobs": st.lists(JSON_VALUES, max_size=4)}) | JSON_VALUES)
 def test_parse_raises_only_parse_error(document: Any) -> None:
     parses_to_postings_or_errors(make_source(board="LumenLabs"), KIT.json_page(document, API))

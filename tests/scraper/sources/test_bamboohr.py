@@ -19,6 +19,7 @@ from scraper.errors import HTTPStatusError, ParseError, SourceConfigError
 from scraper.fetching import Fetcher, FetchPolicy, Page
 from scraper.normalization.posting import NormalizationContext, normalize_posting
 from scraper.sources.bamboohr import BambooHrSource
+from tests.properties import examples
 from tests.scraper.sources._json_strategies import json_values
 from tests.scraper.sources._kit import Kit, parses_to_postings_or_errors, strip
 
@@ -237,7 +238,7 @@ DOCUMENTS = (
 )
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(document=DOCUMENTS, url=st.sampled_from([LIST, detail_url(101)]))
 def test_parse_raises_only_parse_error(document: Any, url: str) -> None:
     parses_to_postings_or_errors(make_source(), KIT.json_page(document, url))

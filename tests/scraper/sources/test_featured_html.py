@@ -20,6 +20,7 @@ from scraper.config import SourceConfig
 from scraper.errors import ParseError, SourceConfigError
 from scraper.fetching import Page
 from scraper.sources.featured_html import FeaturedHtmlSource, job_id, parse_featured_html, split_badge_line
+from tests.properties import examples
 from tests.scraper.sources._kit import loopback_fetcher
 
 FIXTURES = Path(__file__).parents[2] / "fixtures" / "sources" / "featured_html"
@@ -530,7 +531,7 @@ def test_invalid_utf8_is_replaced_not_fatal() -> None:
     assert posting.title.isprintable()
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(
     st.one_of(st.binary(max_size=2000), st.text(alphabet="<>/=\"' @|lia-zFeaturedJob\n", max_size=2000).map(str.encode))
 )

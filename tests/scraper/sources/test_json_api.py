@@ -18,6 +18,7 @@ from scraper.fetching import Fetcher
 from scraper.normalization.stated import read_stated_salary
 from scraper.normalization.stated.amounts import salary_from_remoteok
 from scraper.sources.json_api import PRESETS, JsonApiSource
+from tests.properties import examples
 from tests.scraper.sources._kit import Kit, assert_golden, parses_to_postings_or_errors
 from tests.scraper.sources._stated import Parsed, expect, parsed
 
@@ -351,7 +352,7 @@ JSON_VALUES = st.recursive(
 ITEMS = st.dictionaries(st.sampled_from(KEYS), JSON_VALUES, max_size=8) | JSON_VALUES
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(
     preset=st.sampled_from(sorted(PRESETS)),
     document=st.lists(ITEMS, max_size=4) | st.fixed_dictionaries({"jobs": st.lists(ITEMS, max_size=4)}) | JSON_VALUES,

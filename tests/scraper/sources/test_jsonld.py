@@ -21,6 +21,7 @@ from scraper.errors import ParseError, SourceConfigError
 from scraper.fetching import Page
 from scraper.normalization.stated import read_stated_salary
 from scraper.sources.jsonld import JsonLdSource, detail_links, loads_lenient, parse_jsonld_page
+from tests.properties import examples
 from tests.scraper.sources._kit import loopback_fetcher
 
 FIXTURES = Path(__file__).parents[2] / "fixtures" / "sources" / "jsonld"
@@ -344,7 +345,7 @@ def test_bad_options_are_refused(options: dict[str, Any]) -> None:
         JsonLdSource(follow_config(**options))
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(st.text(alphabet='{}[]":,/*@ \n<!->JobPostingtitle0123456789', max_size=600))
 def test_never_raises_anything_but_parse_error(body: str) -> None:
     with contextlib.suppress(ParseError):

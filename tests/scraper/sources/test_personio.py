@@ -17,6 +17,7 @@ from scraper.errors import ParseError, SourceConfigError
 from scraper.fetching import Fetcher, Page
 from scraper.normalization.posting import NormalizationContext, normalize_posting
 from scraper.sources.personio import PersonioSource
+from tests.properties import examples
 from tests.scraper.sources._kit import Kit, parses_to_postings_or_errors, strip
 
 FETCHED_AT = datetime(2026, 10, 1, 12, 0, tzinfo=UTC)
@@ -237,7 +238,7 @@ ELEMENTS = st.recursive(
 )
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(
     body=st.lists(ELEMENTS.map(lambda inner: f"<position>{inner}</position>"), max_size=3).map("".join),
     root=st.sampled_from(["workzag-jobs", "position", "rss"]),

@@ -18,6 +18,7 @@ from scraper.fetching import Fetcher
 from scraper.normalization.posting import NormalizationContext, normalize_posting
 from scraper.normalization.stated import read_stated_salary
 from scraper.sources.recruitee import RecruiteeSource
+from tests.properties import examples
 from tests.scraper.sources._json_strategies import json_values
 from tests.scraper.sources._kit import Kit, assert_golden, parses_to_postings_or_errors, strip
 
@@ -280,7 +281,7 @@ KEYS = [
 JSON_VALUES = json_values(KEYS, ["published", "draft", "year", "month", "EUR", "/o/x"])
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(document=st.fixed_dictionaries({"offers": st.lists(JSON_VALUES, max_size=4)}) | JSON_VALUES)
 def test_parse_raises_only_parse_error(document: Any) -> None:
     parses_to_postings_or_errors(make_source(), KIT.json_page(document, API))

@@ -20,6 +20,7 @@ from scraper.errors import ParseError, SourceConfigError
 from scraper.fetching import Page
 from scraper.sources._markup import unescape_html
 from scraper.sources.rss import RssSource, parse_feed, split_skills
+from tests.properties import examples
 from tests.scraper.sources._kit import loopback_fetcher
 
 FIXTURES = Path(__file__).parents[2] / "fixtures" / "sources" / "rss"
@@ -242,7 +243,7 @@ def test_bad_options_are_refused(options: dict[str, Any]) -> None:
         RssSource(SourceConfig(name="wwr", kind="rss", url=FEED_URL, every_seconds=3600, options=options))
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(
     st.one_of(
         st.binary(max_size=1000), st.text(alphabet="<>/=\"' &;!itemrsschanneltl:\n", max_size=1000).map(str.encode)

@@ -18,6 +18,7 @@ from scraper.errors import ParseError, SourceConfigError
 from scraper.fetching import Fetcher, Page
 from scraper.normalization.posting import NormalizationContext, normalize_posting
 from scraper.sources.smartrecruiters import SmartRecruitersSource
+from tests.properties import examples
 from tests.scraper.sources._json_strategies import json_values
 from tests.scraper.sources._kit import Kit, parses_to_postings_or_errors, strip
 
@@ -288,7 +289,7 @@ KEYS = [
 JSON_VALUES = json_values(KEYS, ["PUBLIC", "INTERNAL", "/relative", "javascript:alert(1)", "<p>x</p>"])
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(document=JSON_VALUES, url=st.sampled_from([page_url(0), page_url(100), f"{LIST}/7"]))
 def test_parse_raises_only_parse_error(document: Any, url: str) -> None:
     parses_to_postings_or_errors(make_source(), json_page(document, url))

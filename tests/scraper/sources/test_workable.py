@@ -18,6 +18,7 @@ from scraper.errors import ParseError, SourceConfigError
 from scraper.fetching import Fetcher, Page
 from scraper.normalization.posting import NormalizationContext, normalize_posting
 from scraper.sources.workable import WorkableSource
+from tests.properties import examples
 from tests.scraper.sources._json_strategies import json_values
 from tests.scraper.sources._kit import Kit, parses_to_postings_or_errors, strip
 
@@ -290,7 +291,7 @@ KEYS = [
 JSON_VALUES = json_values(KEYS, ["hybrid", "/relative", "javascript:alert(1)", "<p>x</p>"])
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(document=JSON_VALUES, url=st.sampled_from([LIST, ACCOUNT, DETAIL + "X1"]))
 def test_parse_raises_only_parse_error(document: Any, url: str) -> None:
     parses_to_postings_or_errors(make_source(), json_page(document, url))
