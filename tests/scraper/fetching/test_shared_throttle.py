@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
+import os
 import statistics
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from itertools import pairwise
+from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine
 
 from scraper.fetching import Fetcher, FetchPolicy
 from scraper.fetching.throttle import SharedHostThrottle
+
+ROOT = Path(__file__).resolve().parents[3]
+PROCESS = Path(__file__).with_name("throttle_process.py")
 
 
 class CountingServer:
@@ -103,3 +110,34 @@ def test_retry_after_holds_the_host_for_every_process(committing_pg_engine: Engi
     with other.slot("api.example", 0.0) as waited:
         assert time.monotonic() - started >= 0.4
     assert waited >= 0.4
+
+
+@pytest.mark.slow
+def test_two_real_processes_never_put_a_host_over_its_limit(
+    committing_pg_engine: Engine, counting_server: CountingServer
+) -> None:
+    # Two worker-like processes, four fetching threads each, one host: the host never sees more than 2 requests
+    # at once, and requests start about 0.2 s apart whichever process sends them.
+    url = committing_pg_engine.url.render_as_string(hide_password=False)
+    processes = [
+        subprocess.Popen(
+            [sys.executable, str(PROCESS), url, f"process-{n}", counting_server.url, "12"],
+            cwd=ROOT,
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
+            stderr=subprocess.PIPE,
+        )
+        for n in range(2)
+    ]
+    outcomes = []
+    for process in processes:
+        try:
+            _, stderr = process.communicate(timeout=180)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            _, stderr = process.communicate()
+        outcomes.append((process.returncode, stderr.decode(errors="replace")[-2000:]))
+    assert [code for code, _ in outcomes] == [0, 0], outcomes
+    assert len(counting_server.arrivals) == 24
+    assert counting_server.peak <= 2
+    arrivals = sorted(counting_server.arrivals)
+    assert statistics.median(later - earlier for earlier, later in pairwise(arrivals)) >= 0.18
