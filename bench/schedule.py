@@ -143,6 +143,18 @@ def seconds_of(every: str) -> int:
     return int(match.group(1)) * {"s": 1, "m": 60, "h": 3600, "d": 86400}[match.group(2)]
 
 
+def pss(pid: int) -> int:
+    """Proportional set size: shared pages (libpython, libpq, the wheels' .so files) split between the processes
+    mapping them, so a sum over processes counts them once (a sum of RSS counts them once per process)."""
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
+
+
 def cpu_and_rss(pid: int) -> tuple[int, int] | None:
     try:
         stat = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
@@ -275,13 +287,13 @@ def main() -> None:
         )
         first_cpu: dict[int, int] = {}
         last_cpu: dict[int, int] = {}
-        peak_rss = 0
+        peak_rss = peak_pss = 0
         peak_rss_by_role: dict[str, int] = defaultdict(int)
         pg_first: dict[int, int] = {}
         pg_last: dict[int, int] = {}
         samples = 0
         while time.monotonic() - began < args.window:
-            total_rss = 0
+            total_rss = total_pss = 0
             by_role: dict[str, int] = defaultdict(int)
             for process in processes:
                 sample = cpu_and_rss(process.pid)
@@ -291,7 +303,10 @@ def main() -> None:
                 last_cpu[process.pid] = sample[0]
                 total_rss += sample[1]
                 by_role[roles[process.pid]] += sample[1]
+                if samples % 10 == 0:
+                    total_pss += pss(process.pid)
             peak_rss = max(peak_rss, total_rss)
+            peak_pss = max(peak_pss, total_pss)
             for role, rss in by_role.items():
                 peak_rss_by_role[role] = max(peak_rss_by_role[role], rss)
             if samples % 10 == 0:
@@ -415,6 +430,7 @@ def main() -> None:
             "cpu_pct_by_role": {role: round(100 * t / CLK_TCK / elapsed, 1) for role, t in cpu_by_role.items()},
             "peak_rss_mb_all_processes": round(peak_rss / 1e6, 1),
             "peak_rss_mb_by_role": {role: round(rss / 1e6, 1) for role, rss in peak_rss_by_role.items()},
+            "peak_pss_mb_all_processes_every_5s": round(peak_pss / 1e6, 1),
             "postgres_backends_cpu_pct_apart": round(100 * pg_ticks / CLK_TCK / elapsed, 1),
             "load_average_before_after": (
                 tuple(round(x, 2) for x in load_before),
