@@ -16,7 +16,7 @@ so the window measures the steady state and its expected slots are the ones that
 `--cold` starts empty instead: every board's current slot is then a catch-up run due at once.
 
   .venv/bin/python bench/schedule.py --every 1h --window 1200              # the issue's figure, a third of the hour
-  .venv/bin/python bench/schedule.py --boards 200 --window 150 --every 1m  # the short variant
+  .venv/bin/python bench/schedule.py --boards 200 --every 1m --window 300 --shared-delay 0.2  # short interval
 """
 
 from __future__ import annotations
@@ -226,7 +226,7 @@ def main() -> None:
     parser.add_argument("--schedulers", type=int, default=1)
     parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("--cold", action="store_true", help="start with no recorded slot (a catch-up burst)")
-    parser.add_argument("--concurrency", type=int, default=16, help="runs at once per worker (default 16)")
+    parser.add_argument("--concurrency", type=int, default=8, help="runs at once per worker (default 8)")
     parser.add_argument("--latency", type=float, default=0.005, help="each board answer's delay (default 5 ms)")
     parser.add_argument("--shared-delay", type=float, default=1.0, help="min gap on the shared host (s)")
     parser.add_argument("--spread-delay", type=float, default=1.0, help="min gap on the other hosts (s)")

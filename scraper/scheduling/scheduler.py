@@ -84,8 +84,8 @@ def execute_claimed(
 class Scheduler:
     """One tick thread claims due slots; runs go to a pool of `concurrency` threads, or to `enqueue`.
 
-    Each (source, slot) is recorded once across every process sharing the database (`claims.claim_slot`
-    under the source's row lock). A slot is claimed only when a thread is free for it, so a claimed run
+    Each (source, slot) is recorded once across every process sharing the database (`claims.claim_slots`, in
+    batches, under the sources' row locks). A slot is claimed only when a thread is free for it, so a claimed run
     starts at once; a slot that never found one, or whose previous run was still going, is recorded
     `missed` when the next slot is claimed. After downtime the current slot is the one catch-up run.
     """
