@@ -51,9 +51,13 @@ def test_jobfeed_run_executes_slots_in_process_on_sqlite(tmp_path: Path) -> None
             except sqlite3.Error:
                 return []
 
+        def succeeded() -> bool:
+            return any(status == "succeeded" for _, _, status in finished())
+
         try:
-            deadline = time.monotonic() + 90
-            while time.monotonic() < deadline and process.poll() is None and not finished():
+            # polled with a generous bound: on a loaded machine the first runs take seconds, not milliseconds
+            deadline = time.monotonic() + 240
+            while time.monotonic() < deadline and process.poll() is None and not succeeded():
                 time.sleep(0.5)
             done = finished()
         finally:
@@ -65,7 +69,9 @@ def test_jobfeed_run_executes_slots_in_process_on_sqlite(tmp_path: Path) -> None
                 output, _ = process.communicate()
     assert done, output[-3000:]
     assert "Traceback" not in output, output[-3000:]
+    assert any(status == "succeeded" for _, _, status in done), output[-3000:]
     for source, scheduled_for, status in done:
-        assert status == "succeeded", (source, status, output[-3000:])
+        # a slot that came due while the source's catch-up run was still going is recorded missed, never doubled
+        assert status in ("succeeded", "missed"), (source, status, output[-3000:])
         slot = datetime.fromisoformat(scheduled_for)
         assert (int(slot.timestamp()) - slot_offset(source, 60)) % 60 == 0
