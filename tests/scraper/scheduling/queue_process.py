@@ -2,8 +2,8 @@
 
 ROLE is `schedule` (claims slots, defers jobs), `worker` (runs them, concurrency 2) or `manual` (one manual run
 of the first source, started and kept alive as `run_source` keeps a manual run: its lease renewed by a heartbeat,
-here of 2 s, while it takes MODE seconds). The worker's runner records each call in `runner_calls`, then finishes
-after a moment (MODE=quick) or hangs until killed (MODE=hang).
+here of 2 s, until a slot of the source was recorded missed behind it, at most MODE seconds). The worker's runner
+records each call in `runner_calls`, then finishes after a moment (MODE=quick) or hangs until killed (MODE=hang).
 """
 
 from __future__ import annotations
@@ -36,9 +36,20 @@ def main() -> None:
         sync_sources(engine, configs)
         run_id = start_run(engine, names[0], trigger="manual", owner=owner, lease_seconds=2)
         assert run_id is not None, "another run of the source was going"
+        missed_behind = text(
+            "SELECT count(*) FROM scrape_runs WHERE source = :source AND status = 'missed' "
+            "AND error LIKE '%still running%'"
+        )
         with LeaseKeeper(engine, 2) as leases:
             leases.add(run_id)
-            time.sleep(float(mode))
+            # held for at least 6 s (three leases), then until a slot was recorded missed behind it (or MODE s)
+            started, deadline = time.monotonic(), time.monotonic() + float(mode)
+            while time.monotonic() < deadline:
+                with engine.connect() as connection:
+                    behind = connection.execute(missed_behind, {"source": names[0]}).scalar_one()
+                if behind and time.monotonic() - started >= 6:
+                    break
+                time.sleep(0.5)
         finish_run(engine, run_id, status="succeeded", counts=RunCounts(fetched=1), http={}, error=None, suspect=False)
         return
     if role == "schedule":

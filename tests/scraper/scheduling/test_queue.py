@@ -150,16 +150,16 @@ def test_a_killed_worker_run_is_marked_and_the_source_goes_on(queue_db: Engine) 
 
 
 def test_a_slow_manual_run_is_never_doubled(queue_db: Engine) -> None:
-    # A manual run taking 12 s (six of its 2-second leases, renewed by its heartbeat) while 2-second slots of the
-    # same source come due: each of those slots is recorded missed, none runs beside it, and the source goes on.
+    # A manual run held through many of its 2-second leases (renewed by its heartbeat) until 2-second slots of the
+    # same source come due behind it: each is recorded missed, none runs beside it, and the source goes on.
     every = 2
-    manual = spawn(queue_db, "manual", "cli", "12", every, "alpha")
+    manual = spawn(queue_db, "manual", "cli", "180", every, "alpha")
     processes: list[subprocess.Popen[bytes]] = []
     try:
         assert wait_for(lambda: any(run[3] == "running" for run in runs(queue_db)), timeout=60)
         processes = [spawn(queue_db, "schedule", "s0", "quick", every, "alpha")]
         processes.append(spawn(queue_db, "worker", "w0", "quick", every, "alpha"))
-        manual_code = manual.wait(timeout=120)
+        manual_code = manual.wait(timeout=240)
 
         def went_on() -> bool:
             return any(owner == "w0" for _, _, owner in runner_calls(queue_db))
