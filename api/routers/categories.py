@@ -30,8 +30,7 @@ async def list_categories(request: Request, taxonomy: TaxonomyDep) -> Response:
 async def list_category_jobs(
     request: Request, slug: CategorySlugPath, filters: FiltersDep, taxonomy: TaxonomyDep
 ) -> Response:
-    """As /api/v1/jobs?category=slug (the path's slug wins over a `category` parameter); an unknown slug is a 404
-    naming the valid ones."""
+    """As /api/v1/jobs?category=slug (the slug wins over a `category` parameter); 404 naming the valid slugs."""
     check_category(slug, taxonomy, status=404)
     check_category(filters.category, taxonomy)
     return await posting_page(request, filters.model_copy(update={"category": slug}))
