@@ -12,10 +12,8 @@ import os
 import socket
 import sys
 import threading
-import tomllib
 from collections.abc import Callable, Sequence
 from importlib.metadata import PackageNotFoundError, version
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine
@@ -291,16 +289,33 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def serve_with_scheduler(settings: Settings, engine: Engine, configs: list[SourceConfig], host: str, port: int) -> None:
+def serve_with_scheduler(
+    settings: Settings,
+    engine: Engine,
+    configs: list[SourceConfig],
+    host: str,
+    port: int,
+    *,
+    prelude: Callable[[threading.Event], object] | None = None,
+) -> None:
     """The API in this thread and the scheduler in another; when the API stops (a signal), the scheduler
-    finishes its current batches and stops too."""
+    finishes its current batches and stops too. `prelude` runs in the scheduler's thread before it starts
+    (`jobfeed demo` replays its boards' past there while the dashboard already answers)."""
     from scraper.scheduling import run_scheduler
     from scraper.webhooks import start_sender
 
     stop = threading.Event()
-    scheduler = threading.Thread(
-        target=run_scheduler, args=(engine, configs), kwargs={"stop_event": stop}, name="scheduler"
-    )
+
+    def schedule() -> None:
+        if prelude is not None:
+            try:
+                prelude(stop)
+            except Exception:  # a bug in the prelude must not keep the scheduler from running
+                log.exception("the scheduler's prelude failed; scheduling anyway")
+        if not stop.is_set():
+            run_scheduler(engine, configs, stop_event=stop)
+
+    scheduler = threading.Thread(target=schedule, name="scheduler")
     scheduler.start()
     sender = start_sender(engine, settings, stop)
     try:
@@ -310,36 +325,6 @@ def serve_with_scheduler(settings: Settings, engine: Engine, configs: list[Sourc
         scheduler.join()
         sender.join(timeout=15)
         engine.dispose()
-
-
-def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
-    import tempfile
-
-    from scraper.config import parse_sources
-    from scraper.demo import DemoBoard, demo_sources_toml
-    from scraper.sources import REGISTRY
-
-    check_port_free(args.host, args.port)
-    workdir = Path(args.dir) if args.dir else Path(tempfile.mkdtemp(prefix="jobfeed-demo-"))
-    workdir.mkdir(parents=True, exist_ok=True)
-    if not args.database_url_given:
-        settings = settings.model_copy(update={"database_url": f"sqlite:///{workdir / 'demo.db'}"})
-    with DemoBoard(round_seconds=args.round_seconds, port=args.board_port) as board:
-        text = demo_sources_toml(board.url, every=args.every)
-        sources_path = workdir / "sources.toml"
-        sources_path.write_text(text, encoding="utf-8")
-        configs = parse_sources(tomllib.loads(text), REGISTRY, origin=str(sources_path), min_every_seconds=1)
-        engine = migrate_database(settings)
-        print(
-            f"jobfeed demo: sample boards at {board.url} (they change every {args.round_seconds:g} s),\n"
-            f"  sources file {sources_path}, database {describe_url(settings.database_url)}\n"
-            f"  dashboard: http://{args.host}:{args.port}/   feeds: http://{args.host}:{args.port}/feeds/all.atom\n"
-            "  Ctrl-C stops it.",
-            file=sys.stderr,
-            flush=True,
-        )
-        serve_with_scheduler(settings, engine, configs, args.host, args.port)
-    return 0
 
 
 def cmd_rates_update(args: argparse.Namespace, settings: Settings) -> int:
@@ -427,15 +412,15 @@ def build_parser() -> argparse.ArgumentParser:
     classify.add_argument("--explain", action="store_true", help="also show which rule decided")
     classify.add_argument("--rules", help="a title rules file to use instead of the bundled one")
 
-    demo = add("demo", cmd_demo, "run the whole service offline against changing sample job boards on 127.0.0.1")
-    demo.add_argument("--host", default="127.0.0.1", help="interface of the API and dashboard (default 127.0.0.1)")
-    demo.add_argument("--port", type=int, default=8000, help="port of the API and dashboard (default 8000)")
-    demo.add_argument("--board-port", type=int, default=0, help="port of the sample boards (default: a free one)")
-    demo.add_argument("--every", default="1m", help="how often each sample source is scraped (default 1m)")
-    demo.add_argument(
-        "--round-seconds", type=float, default=30.0, help="how often the sample boards change (default 30)"
+    from scraper.commands import demo as demo_command
+
+    demo_command.add_arguments(
+        add(
+            "demo",
+            demo_command.cmd_demo,
+            "run the whole service offline against changing sample job boards on 127.0.0.1",
+        )
     )
-    demo.add_argument("--dir", help="where to keep the demo's database and sources file (default: a new temp dir)")
 
     add("mcp", cmd_mcp, "serve the read-only queries as MCP tools over stdio, for agents")
     fetch = add(

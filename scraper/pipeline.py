@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import statistics
 import threading
+import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -190,8 +191,12 @@ def run_source(
     progress: Progress | None = None,
     outliers: OutlierJudge | None = None,
     robots: SharedRobots | None = None,
+    now: datetime | None = None,
 ) -> RunResult:
     """Run one source now and store what it finds; the scrape-run row records the outcome.
+
+    `now` is the run's clock: what it stores as first seen, last seen, changed and closed at, and what
+    validation judges dates against (default: the present). `jobfeed demo` replays its boards' past weeks with it.
 
     `run_id` is a run already claimed by the scheduler (whose heartbeat keeps its lease); without it a manual
     run is started and its lease kept alive here for as long as it runs (None is returned in `run_id` and
@@ -199,7 +204,18 @@ def run_source(
     """
     if run_id is not None:
         return _run_claimed(
-            config, engine, run_id, stop, context, throttle, batch_size, misses_to_close, progress, outliers, robots
+            config,
+            engine,
+            run_id,
+            stop,
+            context,
+            throttle,
+            batch_size,
+            misses_to_close,
+            progress,
+            outliers,
+            robots=robots,
+            now=now,
         )
     run_id = run_store.start_run(engine, config.name, trigger=trigger, owner=owner, lease_seconds=LEASE_SECONDS)
     if run_id is None:
@@ -217,7 +233,18 @@ def run_source(
     with LeaseKeeper(engine, LEASE_SECONDS) as leases:
         leases.add(run_id)
         return _run_claimed(
-            config, engine, run_id, stop, context, throttle, batch_size, misses_to_close, progress, outliers, robots
+            config,
+            engine,
+            run_id,
+            stop,
+            context,
+            throttle,
+            batch_size,
+            misses_to_close,
+            progress,
+            outliers,
+            robots=robots,
+            now=now,
         )
 
 
@@ -233,8 +260,10 @@ def _run_claimed(
     progress: Progress | None,
     outliers: OutlierJudge | None,
     robots: SharedRobots | None = None,
+    now: datetime | None = None,
 ) -> RunResult:
-    started = datetime.now(UTC)
+    clock_started = time.monotonic()
+    started = now or datetime.now(UTC)
     context = context or NormalizationContext(now=started)
     collector = _Collector()
     categories: set[str] = set()
@@ -313,7 +342,7 @@ def _run_claimed(
         http=http,
         error=error,
         suspect=suspect,
-        seconds=(datetime.now(UTC) - started).total_seconds(),
+        seconds=time.monotonic() - clock_started,
         not_modified=collector.not_modified_pages > 0 and collector.pages_ok == 0,
     )
     log.info("run %s %s", run_id, result.summary())

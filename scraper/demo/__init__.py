@@ -4,7 +4,8 @@
 answers a request, `server` serves the boards on 127.0.0.1, and `sources_file` points jobfeed at them.
 """
 
-from scraper.demo.catalogue import BoardState, DemoJob, Pay, board_state
+from scraper.demo.catalogue import BoardState, board_state
+from scraper.demo.records import DemoJob, Pay
 from scraper.demo.server import DemoBoard
 from scraper.demo.sources_file import demo_sources_toml
 

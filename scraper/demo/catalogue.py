@@ -1,20 +1,31 @@
-"""The sample boards' catalogue and what each board lists in a round: pure, no rendering, no I/O but the bundled file.
+"""The sample boards' catalogue and what each board lists in a round: pure, no rendering, no I/O but the bundled files.
 
-`board_state` decides what each board lists in a round (postings open and go, salaries change); the renderers print it.
+Five scripted boards (data/postings.toml) change while the demo runs; the generated market (market.py) gives
+~25 more boards 26 weeks of past. `board_state` decides what each board lists in a round; the renderers print it.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import functools
-import re
 import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from importlib.resources import files
 from typing import Any, Final
 
-BOARDS: Final = ("featured", "greenhouse", "lever", "jsonld", "rss")
+from scraper.demo.market import generate_market, load_market
+from scraper.demo.records import HISTORY_WEEKS, Board, DemoJob, Pay
+
+# The scripted boards, by key: the five formats the demo started with, each served where it always was.
+SCRIPTED_BOARDS: Final = (
+    Board("featured", "featured", "", "", "demo-aijobs"),
+    Board("greenhouse", "greenhouse", "quillstone", "Quillstone Analytics", "demo-greenhouse"),
+    Board("lever", "lever", "ferrovia", "Ferrovia Robotics", "demo-lever"),
+    Board("jsonld", "jsonld", "careers", "Halcyon Health", "demo-careers"),
+    Board("rss", "rss", "remote-jobs", "", "demo-remote-feed"),
+)
+BOARDS: Final = tuple(board.key for board in SCRIPTED_BOARDS)
 # From this round on the scripted timeline is over and `[[rotation]]` postings keep the featured board moving:
 # one opens every round and stays this many rounds, so it closes (two missed runs) while the demo runs.
 ROTATION_START: Final = 4
@@ -23,58 +34,17 @@ ROTATION_FIRST_ID: Final = 420000
 PERIODS: Final = ("year", "month", "hour")
 EMPLOYMENT_TYPES: Final = ("full-time", "part-time", "contract", "internship")
 LEVELS: Final = ("entry", "mid", "senior", "executive")
-
-
-@dataclass(frozen=True, slots=True)
-class Pay:
-    """A salary as a board states it: `min`-`max` `currency` per `period` (year, month or hour)."""
-
-    currency: str
-    min: int
-    max: int
-    period: str
-
-
-@dataclass(frozen=True, slots=True)
-class DemoJob:
-    """One sample posting on one board; `salary` is the one it states in the round at hand (see `board_state`)."""
-
-    board: str
-    id: str
-    title: str
-    company: str
-    location: str
-    remote: bool = False
-    employment: str = "full-time"
-    level: str | None = None
-    salary: Pay | None = None
-    tags: tuple[str, ...] = ()
-    team: str | None = None
-    days_ago: int = 0
-    featured: bool = False
-    opens: int = 0
-    closes: int | None = None
-    salary_changes: tuple[tuple[int, Pay], ...] = ()
-
-    def is_open(self, round_: int) -> bool:
-        return self.opens <= round_ and (self.closes is None or round_ < self.closes)
-
-    def salary_in(self, round_: int) -> Pay | None:
-        salary = self.salary
-        for start, changed in self.salary_changes:
-            if start <= round_:
-                salary = changed
-        return salary
-
-    @property
-    def slug(self) -> str:
-        return f"{slugify(self.title)}-{slugify(self.id)}"
+FIRST_ROUND: Final = 1 - HISTORY_WEEKS
 
 
 @dataclass(frozen=True, slots=True)
 class Catalogue:
     jobs: tuple[DemoJob, ...]
     rotation: tuple[DemoJob, ...]
+    boards: tuple[Board, ...] = SCRIPTED_BOARDS
+
+    def board(self, key: str) -> Board:
+        return next(board for board in self.boards if board.key == key)
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,26 +62,31 @@ class BoardState:
 
 
 def board_state(round_: int, catalogue: Catalogue | None = None) -> BoardState:
-    """What each board lists in round `round_` (0 is the start): open postings, newest first, current salaries.
+    """What each board lists in round `round_` (0 is the start, -1 a week before it): open postings, newest
+    first, current salaries.
 
     Deterministic: the same round always gives the same boards. Rounds 1-3 follow the bundled timeline
     (postings open and go, salaries change, absurd salaries appear); later rounds rotate featured postings.
+    Rounds -25 to -1 are the generated boards' past weeks (the scripted boards list nothing then).
     """
-    if round_ < 0:
-        raise ValueError(f"round must be 0 or more, got {round_}")
-    catalogue = catalogue or load_catalogue()
+    if round_ < FIRST_ROUND:
+        raise ValueError(f"round must be {FIRST_ROUND} or more, got {round_}")
+    if catalogue is None:
+        return _bundled_state(round_)
     jobs = [job for job in catalogue.jobs if job.is_open(round_)] + _rotating(catalogue.rotation, round_)
-    boards: dict[str, tuple[DemoJob, ...]] = {}
-    for board in BOARDS:
-        listed = [
-            dataclasses.replace(job, salary=job.salary_in(round_), salary_changes=())
-            for job in jobs
-            if job.board == board
-        ]
+    boards: dict[str, list[DemoJob]] = {board.key: [] for board in catalogue.boards}
+    for job in jobs:
+        boards[job.board].append(dataclasses.replace(job, salary=job.salary_in(round_), salary_changes=()))
+    for listed in boards.values():
         # Newest first, as boards list them; the catalogue order breaks ties.
         listed.sort(key=lambda job: (-job.opens, job.days_ago))
-        boards[board] = tuple(listed)
-    return BoardState(round=round_, boards=boards)
+    return BoardState(round=round_, boards={key: tuple(listed) for key, listed in boards.items()})
+
+
+@functools.lru_cache(maxsize=64)
+def _bundled_state(round_: int) -> BoardState:
+    # Every request of a round asks for the same state (a careers board is one request per posting).
+    return board_state(round_, load_catalogue())
 
 
 def _rotating(templates: tuple[DemoJob, ...], round_: int) -> list[DemoJob]:
@@ -131,9 +106,12 @@ def _rotating(templates: tuple[DemoJob, ...], round_: int) -> list[DemoJob]:
 
 @functools.cache
 def load_catalogue() -> Catalogue:
-    """The bundled sample postings (data/postings.toml); immutable, so read once."""
+    """The bundled boards: the scripted ones (data/postings.toml) and the generated market (data/market.toml);
+    immutable, so built once."""
     text = files("scraper.demo").joinpath("data", "postings.toml").read_text(encoding="utf-8")
-    return parse_catalogue(tomllib.loads(text))
+    scripted = parse_catalogue(tomllib.loads(text))
+    boards, jobs = generate_market(load_market())
+    return Catalogue(jobs=scripted.jobs + jobs, rotation=scripted.rotation, boards=SCRIPTED_BOARDS + boards)
 
 
 def parse_catalogue(document: Mapping[str, Any]) -> Catalogue:
@@ -213,7 +191,3 @@ def _pay(value: Any, label: str) -> Pay:
     ):
         raise ValueError(f"{label}: must be [currency, min, max, period] with period one of {', '.join(PERIODS)}")
     return Pay(currency=value[0], min=value[1], max=value[2], period=value[3])
-
-
-def slugify(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")

@@ -8,14 +8,16 @@ from datetime import datetime
 from typing import Final
 from urllib.parse import parse_qs, urlsplit
 
-from scraper.demo.catalogue import BOARDS, BoardState
+from scraper.demo.catalogue import BoardState
+from scraper.demo.records import Board
+from scraper.demo.renderers.ashby import render_ashby
 from scraper.demo.renderers.featured import render_featured_page
 from scraper.demo.renderers.greenhouse import render_greenhouse
 from scraper.demo.renderers.job_page import render_job_page
 from scraper.demo.renderers.jsonld import render_careers, render_careers_job
 from scraper.demo.renderers.lever import render_lever
 from scraper.demo.renderers.rss import render_rss
-from scraper.demo.site import GREENHOUSE_BOARD, LEVER_SITE, Site
+from scraper.demo.site import Site
 
 ROBOTS_TXT: Final = "User-agent: *\nAllow: /\n"
 
@@ -38,27 +40,40 @@ def respond(state: BoardState, site: Site, target: str, now: datetime) -> Respon
         if page is None or page < 1:
             return _not_found()
         return _text(200, "text/html; charset=utf-8", render_featured_page(state, site, page, now))
-    if path == f"/v1/boards/{GREENHOUSE_BOARD}/jobs":
-        return _text(200, "application/json", render_greenhouse(state, site))
     if path.startswith("/v1/boards/"):
-        return _text(404, "application/json", '{"status": 404, "error": "Job board not found"}')
-    if path == f"/v0/postings/{LEVER_SITE}":
+        board = _board(site, "greenhouse", path.removeprefix("/v1/boards/").removesuffix("/jobs"))
+        if board is None or not path.endswith("/jobs"):
+            return _text(404, "application/json", '{"status": 404, "error": "Job board not found"}')
+        return _text(200, "application/json", render_greenhouse(state.boards[board.key], site))
+    if path.startswith("/v0/postings/"):
+        board = _board(site, "lever", path.removeprefix("/v0/postings/"))
+        if board is None:
+            return _text(404, "application/json", '{"ok": false, "error": "Document not found"}')
         skip, limit = _query_int(query, "skip", 0), _query_int(query, "limit", None)
         if skip is None or skip < 0 or (limit is not None and limit < 1):
             return _text(400, "application/json", '{"ok": false, "error": "Invalid skip or limit"}')
-        return _text(200, "application/json", render_lever(state, site, skip, limit))
-    if path.startswith("/v0/postings/"):
-        return _text(404, "application/json", '{"ok": false, "error": "Document not found"}')
-    if path == "/careers/":
-        return _text(200, "text/html; charset=utf-8", render_careers(state, site))
-    if path == "/remote-jobs.rss":
-        return _text(200, "application/rss+xml; charset=utf-8", render_rss(state, site))
-    for board in BOARDS:
-        job = state.find(board, lambda job: urlsplit(site.job_url(job)).path in (path, path.removesuffix("/apply")))
+        return _text(200, "application/json", render_lever(state.boards[board.key], site, skip, limit))
+    if path.startswith("/posting-api/job-board/"):
+        board = _board(site, "ashby", path.removeprefix("/posting-api/job-board/"))
+        if board is None:
+            return _text(404, "application/json", '{"success": false, "errors": ["Job board not found"]}')
+        return _text(200, "application/json", render_ashby(state.boards[board.key], site))
+    if (board := _board(site, "jsonld", path.strip("/"))) is not None and path.endswith("/"):
+        return _text(200, "text/html; charset=utf-8", render_careers(state.boards[board.key], board, site))
+    if (board := _board(site, "rss", path.strip("/").removesuffix(".rss"))) is not None and path.endswith(".rss"):
+        return _text(200, "application/rss+xml; charset=utf-8", render_rss(state.boards[board.key], board, site))
+    for key, jobs in state.boards.items():
+        job = next(
+            (job for job in jobs if urlsplit(site.job_url(job)).path in (path, path.removesuffix("/apply"))), None
+        )
         if job is not None:
-            body = render_careers_job(job, site) if board == "jsonld" else render_job_page(job, site)
+            body = render_careers_job(job, site) if site.boards[key].kind == "jsonld" else render_job_page(job, site)
             return _text(200, "text/html; charset=utf-8", body)
     return _not_found()
+
+
+def _board(site: Site, kind: str, path: str) -> Board | None:
+    return next((board for board in site.boards.values() if board.kind == kind and board.path == path), None)
 
 
 def _query_int(query: Mapping[str, str], key: str, default: int | None) -> int | None:

@@ -45,6 +45,7 @@ class DemoBoard:
         self._now = now or (lambda: datetime.now(UTC))
         self._started_clock = clock()
         self._advanced = 0
+        self._pinned: int | None = None
         self._lock = threading.Lock()
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
@@ -57,8 +58,10 @@ class DemoBoard:
 
     @property
     def round(self) -> int:
-        """floor(elapsed / round_seconds), plus the rounds added by `advance`."""
+        """floor(elapsed / round_seconds), plus the rounds added by `advance`; the pinned round while replaying."""
         with self._lock:
+            if self._pinned is not None:
+                return self._pinned
             elapsed = max(0.0, self._clock() - self._started_clock)
             return int(elapsed // self.round_seconds) + self._advanced
 
@@ -67,6 +70,22 @@ class DemoBoard:
         with self._lock:
             self._advanced += rounds
         return self.round
+
+    def replay(self, round_: int | None) -> None:
+        """Serve round `round_` (a past week when negative) until called again; None resumes the clock at round 0.
+
+        `jobfeed demo` replays the generated boards' past weeks through the pipeline with this.
+        """
+        with self._lock:
+            self._pinned = round_
+            if round_ is None:
+                self._started_clock, self._advanced = self._clock(), 0
+
+    def moment(self) -> datetime:
+        """The time the boards live in: the pinned past week while replaying, else now."""
+        with self._lock:
+            pinned = self._pinned
+        return self._started().moment(pinned) if pinned is not None and pinned < 0 else self._now()
 
     def state(self) -> BoardState:
         return board_state(self.round)
@@ -109,7 +128,7 @@ class DemoBoard:
         self.stop()
 
     def respond(self, target: str) -> Response:
-        return respond(self.state(), self._started(), target, self._now())
+        return respond(self.state(), self._started(), target, self.moment())
 
     def _started(self) -> Site:
         if self._site is None:

@@ -9,7 +9,7 @@ from importlib.resources import files
 from string import Template
 from typing import Any
 
-from scraper.demo.catalogue import DemoJob
+from scraper.demo.records import DemoJob
 
 
 def description(job: DemoJob) -> str:

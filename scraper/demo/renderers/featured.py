@@ -7,7 +7,8 @@ from datetime import datetime, timedelta
 from typing import Final
 from urllib.parse import urlsplit
 
-from scraper.demo.catalogue import BoardState, DemoJob, Pay
+from scraper.demo.catalogue import BoardState
+from scraper.demo.records import DemoJob, Pay
 from scraper.demo.renderers._shared import template
 from scraper.demo.site import Site
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import html
 import json
+from collections.abc import Sequence
 from typing import Any, Final
 
-from scraper.demo.catalogue import BoardState, DemoJob
+from scraper.demo.records import DemoJob
 from scraper.demo.renderers._shared import description
 from scraper.demo.site import Site
 
@@ -20,9 +21,9 @@ GREENHOUSE_LEVELS: Final = {"entry": "Entry Level", "mid": "Mid Level", "senior"
 GREENHOUSE_PAY_TITLES: Final = {"year": "Annual Salary", "month": "Monthly Salary", "hour": "Hourly Pay Range"}
 
 
-def render_greenhouse(state: BoardState, site: Site) -> str:
-    """The Greenhouse job-board API answer (`content=true&pay_transparency=true`) for the sample board."""
-    jobs = [_greenhouse_job(job, site) for job in state.boards["greenhouse"]]
+def render_greenhouse(listed: Sequence[DemoJob], site: Site) -> str:
+    """The Greenhouse job-board API answer (`content=true&pay_transparency=true`) for one sample board."""
+    jobs = [_greenhouse_job(job, site) for job in listed]
     return json.dumps({"jobs": jobs, "meta": {"total": len(jobs)}}, indent=1)
 
 

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import html
+from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any, Final
+from urllib.parse import urlsplit
 
-from scraper.demo.catalogue import BoardState, DemoJob
+from scraper.demo.records import Board, DemoJob
 from scraper.demo.renderers._shared import description, script_json, template
 from scraper.demo.site import Site
 
@@ -19,19 +21,18 @@ SCHEMA_TYPES: Final = {
 SCHEMA_UNITS: Final = {"year": "YEAR", "month": "MONTH", "hour": "HOUR"}
 
 
-def render_careers(state: BoardState, site: Site) -> str:
+def render_careers(jobs: Sequence[DemoJob], board: Board, site: Site) -> str:
     """The careers page: links to one detail page per opening (the postings' JSON-LD lives there)."""
-    jobs = state.boards["jsonld"]
-    company = jobs[0].company if jobs else "Halcyon Health"
+    company = board.company
     items = "\n".join(
-        f'<li><a class="job-link" href="/careers/{job.slug}/">{html.escape(job.title)}</a> '
+        f'<li><a class="job-link" href="{urlsplit(site.job_url(job)).path}">{html.escape(job.title)}</a> '
         f"<span>{html.escape(job.location)}</span></li>"
         for job in jobs
     )
     return template("careers.html").substitute(
         company=html.escape(company),
         company_json=script_json(company),
-        careers_json=script_json(f"{site.base_url}/careers/"),
+        careers_json=script_json(f"{site.base_url}/{board.path}/"),
         count=len(jobs),
         items=items,
     )
@@ -40,6 +41,7 @@ def render_careers(state: BoardState, site: Site) -> str:
 def render_careers_job(job: DemoJob, site: Site) -> str:
     """A careers detail page carrying the posting as schema.org JobPosting JSON-LD."""
     posted = site.posted_at(job)
+    careers = f"{site.base_url}/{site.boards[job.board].path}/"
     posting: dict[str, Any] = {
         "@context": "https://schema.org/",
         "@type": "JobPosting",
@@ -47,9 +49,15 @@ def render_careers_job(job: DemoJob, site: Site) -> str:
         "description": description(job),
         "identifier": {"@type": "PropertyValue", "name": job.company, "value": job.id},
         "datePosted": posted.isoformat(timespec="seconds"),
-        "validThrough": (posted + timedelta(days=60)).isoformat(timespec="seconds"),
+        # Renewed while open, as employers do: never before the demo started + 60 days, so a long-open
+        # posting of the generated past is not flagged expired.
+        "validThrough": (max(posted, site.started_at) + timedelta(days=60)).isoformat(timespec="seconds"),
         "employmentType": SCHEMA_TYPES[job.employment],
-        "hiringOrganization": {"@type": "Organization", "name": job.company, "sameAs": f"{site.base_url}/careers/"},
+        "hiringOrganization": {
+            "@type": "Organization",
+            "name": job.company,
+            "sameAs": careers,
+        },
         "skills": ", ".join(job.tags),
         "url": site.job_url(job),
     }

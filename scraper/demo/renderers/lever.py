@@ -5,9 +5,10 @@ from __future__ import annotations
 import html
 import json
 import re
+from collections.abc import Sequence
 from typing import Any, Final
 
-from scraper.demo.catalogue import BoardState, DemoJob
+from scraper.demo.records import DemoJob
 from scraper.demo.renderers._shared import description
 from scraper.demo.site import Site, lever_id
 
@@ -20,9 +21,9 @@ LEVER_TYPES: Final = {
 LEVER_INTERVALS: Final = {"year": "per-year-salary", "month": "per-month-salary", "hour": "per-hour-wage"}
 
 
-def render_lever(state: BoardState, site: Site, skip: int = 0, limit: int | None = None) -> str:
+def render_lever(listed: Sequence[DemoJob], site: Site, skip: int = 0, limit: int | None = None) -> str:
     """The Lever postings API answer (`mode=json`) for the sample site: a bare array, `skip`/`limit` applied."""
-    jobs = state.boards["lever"][skip : None if limit is None else skip + limit]
+    jobs = listed[skip : None if limit is None else skip + limit]
     return json.dumps([_lever_posting(job, site) for job in jobs], indent=1)
 
 

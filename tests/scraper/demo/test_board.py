@@ -14,6 +14,7 @@ from models.records import RawPosting, Salary
 from scraper.config import SourceConfig, parse_sources
 from scraper.demo import DemoBoard, board_state, demo_sources_toml
 from scraper.demo.catalogue import BOARDS, ROTATION_FIRST_ID, DemoJob, Pay, load_catalogue, parse_catalogue
+from scraper.demo.market import load_market
 from scraper.demo.renderers.featured import featured_salary, relative_age
 from scraper.demo.site import lever_id
 from scraper.errors import ParseError
@@ -23,13 +24,7 @@ from scraper.normalization.title import classify_title
 from scraper.sources import REGISTRY, build_source
 from scraper.validation.posting import validate_posting
 
-KIND_BOARD = {
-    "featured-html": "featured",
-    "greenhouse": "greenhouse",
-    "lever": "lever",
-    "jsonld": "jsonld",
-    "rss": "rss",
-}
+SOURCE_BOARD = {board.source: board.key for board in load_catalogue().boards}
 
 
 # --- board_state: what each round lists ----------------------------------------------------------------------------
@@ -135,10 +130,15 @@ def test_every_board_lists_ten_to_twenty_five_postings(round_: int) -> None:
     assert {board: 8 <= len(state.boards[board]) <= 25 for board in BOARDS} == dict.fromkeys(BOARDS, True)
 
 
-def test_board_state_is_deterministic_and_refuses_negative_rounds() -> None:
+def test_board_state_is_deterministic_and_refuses_rounds_before_the_past() -> None:
     assert board_state(3) == board_state(3)
+    assert board_state(-25) == board_state(-25, load_catalogue())
     with pytest.raises(ValueError, match="round"):
-        board_state(-1)
+        board_state(-26)
+
+
+def test_the_scripted_boards_have_no_past() -> None:
+    assert {board: board_state(-1).boards[board] for board in BOARDS} == dict.fromkeys(BOARDS, ())
 
 
 def test_the_catalogue_covers_many_role_categories() -> None:
@@ -208,7 +208,8 @@ def demo_configs(url: str, every: str = "1m") -> list[SourceConfig]:
 
 def test_the_sources_file_names_one_source_per_board() -> None:
     configs = demo_configs("http://127.0.0.1:8123/", every="30s")
-    assert sorted(KIND_BOARD[config.kind] for config in configs) == sorted(BOARDS)
+    assert sorted(SOURCE_BOARD[config.name] for config in configs) == sorted(b.key for b in load_catalogue().boards)
+    assert len(configs) >= 28 and {c.kind for c in configs} >= {"featured-html", "greenhouse", "lever", "ashby", "rss"}
     assert {
         (c.every_seconds, c.allow_private_network, c.obey_robots, c.options["min_delay_seconds"]) for c in configs
     } == {(30, True, True, 0)}
@@ -281,17 +282,19 @@ def test_the_server_stops(board: DemoBoard) -> None:
 
 
 def expected_ids(job: DemoJob) -> str:
-    return lever_id(job) if job.board == "lever" else job.id
+    return lever_id(job) if load_catalogue().board(job.board).kind in ("lever", "ashby") else job.id
 
 
-def scrape(board: DemoBoard) -> dict[str, list[RawPosting | ParseError]]:
-    """Each demo source's fetch and parse, through a real Fetcher against the running board."""
+def scrape(board: DemoBoard, boards: tuple[str, ...] = BOARDS) -> dict[str, list[RawPosting | ParseError]]:
+    """Each demo source of `boards` (the scripted ones by default): fetch and parse through a real Fetcher."""
     found: dict[str, list[RawPosting | ParseError]] = {}
     for config in demo_configs(board.url):
+        if SOURCE_BOARD[config.name] not in boards:
+            continue
         source = build_source(config)
         policy = FetchPolicy(allow_private_network=True, min_delay_seconds=0)
         with Fetcher(policy) as fetcher:
-            found[KIND_BOARD[config.kind]] = [item for page in source.fetch(fetcher) for item in source.parse(page)]
+            found[SOURCE_BOARD[config.name]] = [item for page in source.fetch(fetcher) for item in source.parse(page)]
     return found
 
 
@@ -376,3 +379,56 @@ def test_the_cross_listed_posting_shares_a_fingerprint(board: DemoBoard) -> None
         for name, items in found.items()
     }
     assert len(prints["lever"]) == 1 and prints["lever"] == prints["rss"]
+
+
+# --- the generated boards and their past ----------------------------------------------------------------------------
+
+GENERATED = tuple(b.key for b in load_catalogue().boards if b.key not in BOARDS)
+
+
+@pytest.mark.parametrize("round_", [-25, -7, 0])
+def test_every_generated_board_parses_with_its_adapter(board: DemoBoard, round_: int) -> None:
+    board.replay(round_)
+    found = scrape(board, GENERATED)
+    errors = [item for items in found.values() for item in items if isinstance(item, ParseError)]
+    assert errors == []
+    got = {
+        name: sorted(item.external_id or "" for item in items if isinstance(item, RawPosting))
+        for name, items in found.items()
+    }
+    state = board_state(round_)
+    assert got == {name: sorted(expected_ids(job) for job in state.boards[name]) for name in GENERATED}
+
+
+def test_a_replayed_week_is_dated_in_that_week(board: DemoBoard) -> None:
+    board.replay(-10)
+    week = board.moment()
+    assert timedelta(weeks=10) - timedelta(seconds=5) <= datetime.now(UTC) - week <= timedelta(weeks=10, seconds=5)
+    posting = pytest.importorskip("scraper.normalization.posting")
+    context = posting.NormalizationContext(now=week)
+    normalized = [
+        validate_posting(posting.normalize_posting(item, context), rates=context.rates, now=week)
+        for items in scrape(board, GENERATED).values()
+        for item in items
+        if isinstance(item, RawPosting)
+    ]
+    assert all(p.posted_at is not None and p.posted_at <= week for p in normalized)
+    notes = {flag.code for p in normalized for flag in p.flags if not flag.code.startswith("salary_")}
+    assert notes == set()
+    board.replay(None)
+    assert board.round == 0
+
+
+def test_the_generated_boards_state_every_category_and_a_few_absurd_salaries(board: DemoBoard) -> None:
+    posting = pytest.importorskip("scraper.normalization.posting")
+    context = posting.NormalizationContext(now=datetime.now(UTC))
+    normalized = [
+        validate_posting(posting.normalize_posting(item, context), rates=context.rates, now=context.now)
+        for items in scrape(board, GENERATED).values()
+        for item in items
+        if isinstance(item, RawPosting)
+    ]
+    salaried = {p.category for p in normalized if p.salary and not any(f.code.startswith("salary_") for f in p.flags)}
+    assert len(salaried - {"other"}) == 19
+    implausible = [p for p in normalized if any(f.code == "salary_implausible" for f in p.flags)]
+    assert len(implausible) == load_market().absurd
