@@ -208,7 +208,7 @@ class ScrapeRun(Base):
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     source: Mapped[str] = mapped_column(ForeignKey("sources.name", ondelete="CASCADE"))
-    trigger: Mapped[str] = mapped_column(String(20), default="manual")  # schedule | manual | api
+    trigger: Mapped[str] = mapped_column(String(20), default="manual")  # schedule | manual | api | replay (demo)
     scheduled_for: Mapped[datetime | None] = mapped_column(UTCDateTime)
     started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

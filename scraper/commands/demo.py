@@ -24,6 +24,7 @@ from scraper.cli import describe_url, migrate_database, serve_with_scheduler
 from scraper.config import SourceConfig, parse_sources
 from scraper.demo import DemoBoard, board_state, demo_sources_toml
 from scraper.demo.catalogue import BOARDS, FIRST_ROUND, load_catalogue
+from scraper.demo.records import HISTORY_WEEKS
 from scraper.pipeline import run_source
 from scraper.sources import REGISTRY
 from scraper.startup import check_port_free
@@ -86,7 +87,7 @@ def replay_past(board: DemoBoard, engine: Engine, configs: Sequence[SourceConfig
     sync_sources(engine, configs)
     started, runs, judge = time.monotonic(), 0, OutlierJudge()
     listed: dict[str, object] = {}
-    log.info("demo: replaying 26 weeks of %d boards through the pipeline", len(boards))
+    log.info("demo: replaying %d weeks of %d boards through the pipeline", HISTORY_WEEKS, len(boards))
     for round_ in range(FIRST_ROUND, 1):
         state = board_state(round_)
         board.replay(round_)
@@ -104,7 +105,8 @@ def replay_past(board: DemoBoard, engine: Engine, configs: Sequence[SourceConfig
         if round_ == FIRST_ROUND:
             log.info("demo: the oldest week is in (%d runs, %.1f s)", runs, time.monotonic() - started)
     board.replay(None)
-    log.info("demo: 26 weeks replayed in %d runs, %.1f s; the scheduler takes over", runs, time.monotonic() - started)
+    seconds = time.monotonic() - started
+    log.info("demo: %d weeks replayed in %d runs, %.1f s; the scheduler takes over", HISTORY_WEEKS, runs, seconds)
     return runs
 
 
