@@ -202,7 +202,8 @@ def run_source(
     run is started and its lease kept alive here for as long as it runs (None is returned in `run_id` and
     status FAILED when another run of the source holds the lease).
     """
-    if run_id is not None:
+
+    def claimed(run_id: int) -> RunResult:
         return _run_claimed(
             config,
             engine,
@@ -214,9 +215,12 @@ def run_source(
             misses_to_close,
             progress,
             outliers,
-            robots=robots,
-            now=now,
+            robots,
+            now,
         )
+
+    if run_id is not None:
+        return claimed(run_id)
     run_id = run_store.start_run(engine, config.name, trigger=trigger, owner=owner, lease_seconds=LEASE_SECONDS)
     if run_id is None:
         until = run_store.deferred_until(engine, config.name)
@@ -232,20 +236,7 @@ def run_source(
         )
     with LeaseKeeper(engine, LEASE_SECONDS) as leases:
         leases.add(run_id)
-        return _run_claimed(
-            config,
-            engine,
-            run_id,
-            stop,
-            context,
-            throttle,
-            batch_size,
-            misses_to_close,
-            progress,
-            outliers,
-            robots=robots,
-            now=now,
-        )
+        return claimed(run_id)
 
 
 def _run_claimed(
