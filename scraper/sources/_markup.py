@@ -1,11 +1,35 @@
-"""Markup helpers shared by source adapters: undoing the entity escaping feeds and APIs apply to HTML."""
+"""Markup helpers shared by source adapters: a page read as HTML, and the entity escaping feeds and APIs apply."""
 
 from __future__ import annotations
 
 import html
 import re
+from typing import Literal
+
+from bs4 import BeautifulSoup
+from bs4.filter import SoupStrainer
+
+HtmlParser = Literal["lxml", "html.parser"]
 
 _ESCAPED_TAG = re.compile(r"&(?:amp;)*lt;")
+# XML declarations at the very start, closed or cut off: `<?xml version="1.0"?>`, or a bare `<?xml`.
+_LEADING_XML_DECLARATIONS = re.compile(r"\A(?:\s*<\?xml[^>]*(?:>|\Z))+")
+
+
+def html_soup(text: str, parser: HtmlParser = "lxml", parse_only: SoupStrainer | None = None) -> BeautifulSoup:
+    """`text` read as HTML, whatever its first line claims.
+
+    The text is decoded already, so a leading XML declaration (XHTML pages carry one) says nothing the parser
+    needs; it is dropped first, because BeautifulSoup warns of "XML parsed as HTML" on seeing it, and reading
+    as HTML is exactly what an HTML source asks for. Dropping it touches no process-wide warning filter, so
+    runs on other threads are unaffected.
+
+    >>> html_soup('<?xml version="1.0"?><html><body><p>Hi</p></body></html>').p.get_text()
+    'Hi'
+    >>> html_soup("<?xml").get_text()
+    ''
+    """
+    return BeautifulSoup(_LEADING_XML_DECLARATIONS.sub("", text), parser, parse_only=parse_only)
 
 
 def unescape_html(text: str | None) -> str | None:

@@ -20,7 +20,7 @@ from models.records import RawPosting
 from scraper.config import SourceConfig
 from scraper.errors import ParseError
 from scraper.fetching import Fetcher, Page
-from scraper.sources._markup import unescape_html
+from scraper.sources._markup import html_soup, unescape_html
 from scraper.sources_file.schema import JsonLdOptions
 
 logger = logging.getLogger(__name__)
@@ -61,7 +61,7 @@ class JsonLdSource:
 
 def detail_links(page: Page, selector: str) -> list[str]:
     """Absolute http(s) URLs of the `<a href>` elements `selector` matches, in page order, without duplicates."""
-    soup = BeautifulSoup(page.text, "lxml")
+    soup = html_soup(page.text)
     links: dict[str, None] = {}
     for anchor in soup.select(selector):
         href = anchor.get("href")
@@ -75,7 +75,7 @@ def detail_links(page: Page, selector: str) -> list[str]:
 
 def parse_jsonld_page(page: Page, source: str) -> Iterator[RawPosting | ParseError]:
     """Every JobPosting in the page's JSON-LD blocks; a block that is not even lenient JSON is yielded as ParseError."""
-    soup = BeautifulSoup(page.text, "lxml", parse_only=SoupStrainer(_is_jsonld_script))
+    soup = html_soup(page.text, parse_only=SoupStrainer(_is_jsonld_script))
     blocks: list[object] = []
     for script in soup.find_all(_is_jsonld_script):
         text = script.get_text() if isinstance(script, Tag) else ""

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from bs4 import BeautifulSoup, Tag
@@ -18,8 +18,7 @@ from bs4.filter import SoupStrainer
 from models.records import RawPosting
 from scraper.errors import ParseError
 from scraper.fetching import Page
-
-HtmlParser = Literal["lxml", "html.parser"]
+from scraper.sources._markup import HtmlParser, html_soup
 
 # Job URLs: the current form puts the numeric id last, older ones first (FORMATS.md section 1, "Job URL / id").
 JOB_ID_PATTERNS = (
@@ -109,7 +108,7 @@ LISTING_STRAINER = _FunctionStrainer(_starts_listing_card)
 def _soup(page: Page, parser: HtmlParser, strainer: SoupStrainer | None = None) -> BeautifulSoup:
     # Text, not bytes: the Page decodes once by the fetcher's charset rules, and BeautifulSoup's own encoding
     # sniffing on bytes cost about as much as building the strained tree (measured with bench/parse.py).
-    return BeautifulSoup(page.text, parser, parse_only=strainer)
+    return html_soup(page.text, parser, parse_only=strainer)
 
 
 # --- shared helpers ------------------------------------------------------------------------------------------------

@@ -14,7 +14,8 @@ from models.records import RawPosting
 from scraper.config import SourceConfig
 from scraper.errors import ParseError
 from scraper.fetching import Fetcher, Page
-from scraper.sources.featured_html._common import LISTING_STRAINER, HtmlParser, _Context, _soup
+from scraper.sources._markup import HtmlParser
+from scraper.sources.featured_html._common import LISTING_STRAINER, _Context, _soup
 from scraper.sources.featured_html.custom import _custom_cards
 from scraper.sources.featured_html.detail import _detail_postings
 from scraper.sources.featured_html.listing import _listing_cards
