@@ -102,7 +102,7 @@ class Boards:
         server = ThreadingHTTPServer((host, port), Handler)
         server.daemon_threads = True
         server.request_queue_size = 256
-        threading.Thread(target=server.serve_forever, daemon=True).start()
+        threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
         self.servers.append(server)
         return server
 

@@ -105,7 +105,10 @@ class DemoBoard:
         self._server = server
         with self._lock:
             self._started_clock = self._clock()  # rounds count from when the boards are served
-        self._thread = threading.Thread(target=server.serve_forever, name="jobfeed-demo-board", daemon=True)
+        # A 0.05 s poll: stop() waits for serve_forever to notice, up to its poll interval (0.5 s by default).
+        self._thread = threading.Thread(
+            target=server.serve_forever, args=(0.05,), name="jobfeed-demo-board", daemon=True
+        )
         self._thread.start()
         logger.info("demo board serving on %s (a new round every %ss)", self._site.base_url, self.round_seconds)
         return self

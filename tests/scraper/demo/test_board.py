@@ -385,7 +385,10 @@ def test_the_cross_listed_posting_shares_a_fingerprint(board: DemoBoard) -> None
 
 GENERATED = tuple(b.key for b in load_catalogue().boards if b.key not in BOARDS)
 
+# The tests below fetch and parse all 25 generated boards over loopback (about 7 s each): end to end, so `slow`.
 
+
+@pytest.mark.slow
 @pytest.mark.parametrize("round_", [-25, -7, 0])
 def test_every_generated_board_parses_with_its_adapter(board: DemoBoard, round_: int) -> None:
     board.replay(round_)
@@ -400,6 +403,7 @@ def test_every_generated_board_parses_with_its_adapter(board: DemoBoard, round_:
     assert got == {name: sorted(expected_ids(job) for job in state.boards[name]) for name in GENERATED}
 
 
+@pytest.mark.slow
 def test_a_replayed_week_is_dated_in_that_week(board: DemoBoard) -> None:
     board.replay(-10)
     week = board.moment()
@@ -419,6 +423,7 @@ def test_a_replayed_week_is_dated_in_that_week(board: DemoBoard) -> None:
     assert board.round == 0
 
 
+@pytest.mark.slow
 def test_the_generated_boards_state_every_category_and_a_few_absurd_salaries(board: DemoBoard) -> None:
     posting = pytest.importorskip("scraper.normalization.posting")
     context = posting.NormalizationContext(now=datetime.now(UTC))

@@ -47,7 +47,7 @@ class Receiver:
                 pass
 
         self._httpd = ThreadingHTTPServer((host, port), Handler)
-        threading.Thread(target=self._httpd.serve_forever, daemon=True).start()
+        threading.Thread(target=self._httpd.serve_forever, args=(0.05,), daemon=True).start()
         self.port = int(self._httpd.server_address[1])
         self.url = f"http://{host}:{self.port}/hooks/jobs"
 
