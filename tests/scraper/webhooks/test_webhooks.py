@@ -18,7 +18,7 @@ from standardwebhooks.webhooks import Webhook
 
 from models.tables import Posting, SavedSearch, WebhookDelivery
 from scraper.fetching import address as address_module
-from scraper.pipeline import run_source
+from scraper.pipeline import RunResult, run_source
 from scraper.storage.runs import sync_sources
 from scraper.webhooks import WebhookSender, enqueue_deliveries
 from tests.faultserver import rebinding_getaddrinfo
@@ -92,6 +92,15 @@ def sender(engine: Engine, **options: Any) -> WebhookSender:
     return WebhookSender(engine, allow_private=True, backoff_base_seconds=0, **options)
 
 
+def run_with_search(engine: Engine, fixture_server: Any, url: str) -> RunResult:
+    """One search delivering to `url`, the Greenhouse board served whole, and a run of it landed."""
+    config = greenhouse(fixture_server)
+    sync_sources(engine, [config])
+    save_search(engine, url)
+    serve_board(fixture_server, copy.deepcopy(BOARD["jobs"]))
+    return run_source(config, engine)
+
+
 def test_a_run_delivers_its_matching_new_postings_once_signed(
     committing_engine: Engine, fixture_server: Any, receiver: Receiver
 ) -> None:
@@ -138,11 +147,7 @@ def test_a_run_delivers_its_matching_new_postings_once_signed(
 def test_a_receiver_that_fails_first_is_retried_with_the_same_id(
     committing_engine: Engine, fixture_server: Any, receiver: Receiver
 ) -> None:
-    config = greenhouse(fixture_server)
-    sync_sources(committing_engine, [config])
-    save_search(committing_engine, receiver.url)
-    serve_board(fixture_server, copy.deepcopy(BOARD["jobs"]))
-    run_source(config, committing_engine)
+    run_with_search(committing_engine, fixture_server, receiver.url)
     receiver.answers = [500]
 
     first = sender(committing_engine).send_due()
@@ -158,11 +163,7 @@ def test_a_receiver_that_fails_first_is_retried_with_the_same_id(
 
 
 def test_backoff_then_give_up_after_a_day(committing_engine: Engine, fixture_server: Any, receiver: Receiver) -> None:
-    config = greenhouse(fixture_server)
-    sync_sources(committing_engine, [config])
-    save_search(committing_engine, receiver.url)
-    serve_board(fixture_server, copy.deepcopy(BOARD["jobs"]))
-    run_source(config, committing_engine)
+    run_with_search(committing_engine, fixture_server, receiver.url)
     receiver.answers = [503] * 10
     start = deliveries(committing_engine)[0].created_at
     clock = {"now": start}
@@ -200,11 +201,7 @@ def test_a_delivery_outlives_the_process_that_stored_the_run(
     committing_engine: Engine, fixture_server: Any, receiver: Receiver
 ) -> None:
     # The run's process queued the delivery and died before sending; a second one claimed it and died too.
-    config = greenhouse(fixture_server)
-    sync_sources(committing_engine, [config])
-    save_search(committing_engine, receiver.url)
-    serve_board(fixture_server, copy.deepcopy(BOARD["jobs"]))
-    run_source(config, committing_engine)
+    run_with_search(committing_engine, fixture_server, receiver.url)
     now = datetime.now(UTC)
     dying = sender(committing_engine, now=lambda: now)
     assert dying._claim(10) != []  # claimed, then the process is gone without settling
@@ -219,11 +216,7 @@ def test_a_delivery_outlives_the_process_that_stored_the_run(
 def test_enqueueing_a_run_twice_queues_nothing_more(
     committing_engine: Engine, fixture_server: Any, receiver: Receiver
 ) -> None:
-    config = greenhouse(fixture_server)
-    sync_sources(committing_engine, [config])
-    save_search(committing_engine, receiver.url)
-    serve_board(fixture_server, copy.deepcopy(BOARD["jobs"]))
-    result = run_source(config, committing_engine)
+    result = run_with_search(committing_engine, fixture_server, receiver.url)
     assert result.run_id is not None
 
     again = enqueue_deliveries(
@@ -240,11 +233,7 @@ def test_enqueueing_a_run_twice_queues_nothing_more(
 def test_private_receivers_are_refused_unless_allowed(
     committing_engine: Engine, fixture_server: Any, receiver: Receiver
 ) -> None:
-    config = greenhouse(fixture_server)
-    sync_sources(committing_engine, [config])
-    save_search(committing_engine, receiver.url)
-    serve_board(fixture_server, copy.deepcopy(BOARD["jobs"]))
-    run_source(config, committing_engine)
+    run_with_search(committing_engine, fixture_server, receiver.url)
 
     report = WebhookSender(committing_engine).send_due()
 
@@ -260,11 +249,7 @@ def test_a_receiver_name_that_rebinds_to_a_private_address_is_never_reached(
     """The receiver's name resolves to a 'public' 127.0.0.2 when checked, then to 127.0.0.1, an internal service."""
     public = Receiver(host="127.0.0.2")
     internal = Receiver(host="127.0.0.1", port=public.port)
-    config = greenhouse(fixture_server)
-    sync_sources(committing_engine, [config])
-    save_search(committing_engine, f"http://hooks.rebind.test:{public.port}/hooks/jobs")
-    serve_board(fixture_server, copy.deepcopy(BOARD["jobs"]))
-    run_source(config, committing_engine)
+    run_with_search(committing_engine, fixture_server, f"http://hooks.rebind.test:{public.port}/hooks/jobs")
     fake, lookups = rebinding_getaddrinfo("hooks.rebind.test", "127.0.0.2", "127.0.0.1")
     monkeypatch.setattr(socket, "getaddrinfo", fake)
     # For this test 127.0.0.2 stands for a public address; 127.0.0.1 stays what it is, private.
