@@ -14,7 +14,7 @@ from fastapi import FastAPI
 from api.cache import ResponseCache
 from api.docs import describe_choices, install_docs
 from api.errors import install_error_handlers
-from api.limits import LimitsMiddleware, parse_rate_limit
+from api.limits import LimitsMiddleware, document_limits, parse_rate_limit
 from api.metrics import Metrics, MetricsMiddleware
 from api.routers import categories, dashboard, exports, feeds, health, jobs, outliers, salaries, searches, sources
 from models.db import create_db_engine, session_factory
@@ -69,7 +69,9 @@ def create_app(settings: Settings | None = None, *, version_ttl_seconds: float =
     install_error_handlers(app)
     app.add_middleware(MetricsMiddleware, metrics=metrics)
     # Added last, so outermost: a refused request costs no routing, no session, no metrics label.
-    app.add_middleware(LimitsMiddleware, rate_limit=parse_rate_limit(settings.rate_limit))
+    rate_limit = parse_rate_limit(settings.rate_limit)
+    app.add_middleware(LimitsMiddleware, rate_limit=rate_limit)
+    document_limits(app, rate_limit)
     for module in (exports, jobs, categories, salaries, outliers, sources, searches, feeds, health, dashboard):
         app.include_router(module.router)
     return app

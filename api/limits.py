@@ -13,7 +13,9 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
+from fastapi import FastAPI
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -172,3 +174,34 @@ def _header(scope: Scope, name: bytes) -> str | None:
         if key.lower() == name:
             return str(value.decode("latin-1").strip())
     return None
+
+
+def document_limits(app: FastAPI, rate_limit: RateLimit | None) -> None:
+    """State in the OpenAPI schema what the middleware answers before any route: 413 on every operation, and
+    429 with Retry-After on every operation a client can be limited on (not /healthz, /metrics), when the
+    rate limit is on. Wraps `app.openapi` like api.docs.describe_choices."""
+    build = app.openapi
+    error = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}
+    too_large = {"description": f"The request body is over {MAX_BODY_BYTES // 1024} KiB", "content": error}
+    limited = {
+        "description": "Too many requests from this address; retry after the seconds the header names",
+        "headers": {"Retry-After": {"description": "seconds to wait", "schema": {"type": "integer", "minimum": 1}}},
+        "content": error,
+    }
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is not None:
+            return app.openapi_schema
+        schema = build()
+        for path, item in schema.get("paths", {}).items():
+            for operation in item.values():
+                if not isinstance(operation, dict):
+                    continue
+                responses = operation.setdefault("responses", {})
+                responses.setdefault("413", too_large)
+                if rate_limit is not None and path not in UNLIMITED_PATHS:
+                    responses.setdefault("429", limited)
+        app.openapi_schema = schema
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]

@@ -56,6 +56,22 @@ def test_the_rate_limit_is_on_by_default_and_off_disables_it(db: Engine, monkeyp
         assert {client.get("/api/v1/sources").status_code for _ in range(100)} == {200}
 
 
+def test_the_openapi_schema_documents_the_413_and_429_the_middleware_answers(db: Engine) -> None:
+    with app_for(db, rate_limit="5/h") as client:
+        schema = client.get("/openapi.json").json()
+    with app_for(db, rate_limit="off") as client:
+        unlimited = client.get("/openapi.json").json()
+
+    jobs = schema["paths"]["/api/v1/jobs"]["get"]["responses"]
+    assert jobs["429"]["headers"]["Retry-After"]["schema"]["type"] == "integer"
+    error = jobs["429"]["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[1]
+    assert error in schema["components"]["schemas"]
+    assert "413" in schema["paths"]["/api/v1/searches"]["post"]["responses"]
+    assert "429" not in schema["paths"]["/healthz"]["get"]["responses"]  # monitors are not limited
+    assert "429" not in unlimited["paths"]["/api/v1/jobs"]["get"]["responses"]
+    assert "413" in unlimited["paths"]["/api/v1/jobs"]["get"]["responses"]
+
+
 @pytest.mark.parametrize("text", ["20", "fast", "0/s", "20/s;burst="])
 def test_a_bad_rate_limit_is_refused(text: str) -> None:
     with pytest.raises(ValueError, match="JOBFEED_RATE_LIMIT"):
