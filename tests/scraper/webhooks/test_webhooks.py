@@ -29,17 +29,21 @@ SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
 
 class Receiver:
     """A webhook receiver on `host` (port 0: a free one): records every POST, answers with the statuses queued
-    in `answers`."""
+    in `answers`, each after the seconds queued in `stalls` (a receiver that hangs; released on close)."""
 
     def __init__(self, host: str = "127.0.0.1", port: int = 0) -> None:
         self.received: list[tuple[dict[str, str], bytes]] = []
         self.answers: list[int] = []
+        self.stalls: list[float] = []
+        self._closing = threading.Event()
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
                 receiver.received.append(({k.lower(): v for k, v in self.headers.items()}, body))
+                if receiver.stalls:
+                    receiver._closing.wait(receiver.stalls.pop(0))
                 self.send_response(receiver.answers.pop(0) if receiver.answers else 204)
                 self.end_headers()
 
@@ -56,6 +60,7 @@ class Receiver:
         return [Webhook(SECRET).verify(body, headers) for headers, body in self.received]
 
     def close(self) -> None:
+        self._closing.set()
         self._httpd.shutdown()
         self._httpd.server_close()
 
@@ -160,6 +165,23 @@ def test_a_receiver_that_fails_first_is_retried_with_the_same_id(
     ids = [headers["webhook-id"] for headers, _ in receiver.received]
     assert len(ids) == 2 and ids[0] == ids[1]
     assert len(receiver.messages()) == 2  # both signed correctly
+
+
+def test_a_receiver_that_hangs_is_cut_off_at_the_timeout_and_retried(
+    committing_engine: Engine, fixture_server: Any, receiver: Receiver
+) -> None:
+    run_with_search(committing_engine, fixture_server, receiver.url)
+    receiver.stalls = [30.0]  # reads the request, then never answers within the sender's 0.5 s
+
+    first = sender(committing_engine, timeout_seconds=0.5).send_due()
+    (pending,) = deliveries(committing_engine)
+    assert (first.retrying, pending.status, pending.attempts, pending.last_error) == (1, "pending", 1, "timed out")
+    assert pending.lease_expires_at is None  # released for the next pass, not left to the lease
+
+    second = sender(committing_engine, timeout_seconds=0.5).send_due()
+    assert second.delivered == 1 and deliveries(committing_engine)[0].status == "delivered"
+    ids = [headers["webhook-id"] for headers, _ in receiver.received]
+    assert len(ids) == 2 and ids[0] == ids[1]
 
 
 def test_backoff_then_give_up_after_a_day(committing_engine: Engine, fixture_server: Any, receiver: Receiver) -> None:
