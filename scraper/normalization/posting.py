@@ -118,6 +118,9 @@ def _tags(tags: tuple[str, ...]) -> tuple[str, ...]:
 
 
 _NON_WORD = re.compile(r"[^a-z0-9]+")
+# Hosts that are one board under two names: ai-jobs.net answers 301 to aijobs.net (docs/FORMATS.md, section 1),
+# so a posting read from either URL form is one posting.
+BOARD_HOST_ALIASES = {"ai-jobs.net": "aijobs.net"}
 
 
 def _key(text: str | None) -> str:
@@ -152,6 +155,8 @@ def board_fingerprint(
     >>> a = board_fingerprint("https://ai-jobs.net/job/1/", "Staff LLM Engineer", remote_us, salary, day)
     >>> a == board_fingerprint("https://www.AI-jobs.net/j/1", "staff llm engineer", remote_us, salary, day)
     True
+    >>> a == board_fingerprint("https://aijobs.net/job/1/", "Staff LLM Engineer", remote_us, salary, day)
+    True
     >>> a.startswith(BOARD_FINGERPRINT_PREFIX), len(a)
     (True, 64)
     >>> board_fingerprint("https://ai-jobs.net/job/1/", "Staff LLM Engineer", remote_us, None, day) is None
@@ -160,6 +165,7 @@ def board_fingerprint(
     if salary is None or posted_at is None:
         return None
     host = (urlsplit(url).hostname or "").removeprefix("www.")
+    host = BOARD_HOST_ALIASES.get(host, host)
     places = [",".join(location.countries), ",".join(location.regions), ",".join(map(_key, location.cities))]
     where = "/".join(places) if any(places) else _key(location.raw)
     pay = f"{salary.min} {salary.max} {salary.currency} {salary.period}"
