@@ -5,7 +5,7 @@ cold figures (first request after start, first after a run lands) and ratios to 
 the same size served by the same app in the same run. Prints figures; asserts nothing.
 
     .venv/bin/python bench/api.py [--rows 1000000] [--seconds 5] [--connections 16] [--pages 20] [--repeats 3]
-                                  [--db NAME] [--keep]
+                                  [--db NAME] [--keep] [--statistics-only]
 
 Creates and drops its database (`JOBFEED_BENCH_POSTGRES_URL` names the server; default 127.0.0.1:5432/test).
 """
@@ -306,6 +306,9 @@ async def client_main(port: int, options: dict[str, Any], url: str) -> dict[str,
     await asyncio.gather(*(timed_get(port, path) for _ in range(16)))
     figures["stampede"] = (alone * 1000, (time.perf_counter() - began) * 1000)
 
+    figures["rows"] = {}
+    if options["statistics_only"]:
+        return figures
     # Distinct URLs, walked beforehand: job pages by category x country and cursor depth, and feeds.
     categories = [c.slug for c in load_taxonomy()]
     jobs: list[str] = []
@@ -379,6 +382,8 @@ def report(figures: dict[str, Any], connections: int, seconds: float) -> None:
         f"one flight: an uncached live aggregate takes {alone:.0f} ms alone; 16 concurrent first requests of "
         f"another all answered in {together:.0f} ms ({together / alone:.1f}x one render)"
     )
+    if not figures["rows"]:
+        return
     print(
         f"\nuvicorn, 1 worker; asyncio client, {connections} connections, {seconds:.0f} s per measure, each row "
         "alternating with static JSON of its size; medians of the repeats (ratio: median [min-max] of the pairs)"
@@ -406,6 +411,9 @@ def main() -> None:
     parser.add_argument("--pages", type=int, default=20, help="cursor pages walked per category x country")
     parser.add_argument("--repeats", type=int, default=3, help="static/row alternations per row (default 3)")
     parser.add_argument("--keep", action="store_true", help="keep the database (its URL is printed)")
+    parser.add_argument(
+        "--statistics-only", action="store_true", help="the cold, fresh and one-flight figures alone (no page rows)"
+    )
     parser.add_argument(
         "--db", help="a database to keep: loaded on first use, then reused as it is (migrated; --rows ignored)"
     )
@@ -443,6 +451,7 @@ def main() -> None:
         results = context.Queue()
         options = {"seconds": args.seconds, "connections": args.connections, "pages": args.pages}
         options["repeats"] = args.repeats
+        options["statistics_only"] = args.statistics_only
         client = context.Process(target=client_process, args=(port, options, url, results))
         client.start()
         figures = results.get()

@@ -10,7 +10,7 @@ import heapq
 import math
 from bisect import bisect_left
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Literal, NamedTuple
@@ -40,11 +40,14 @@ def percentile_cont(sorted_values: Sequence[float], fraction: float) -> float:
     25.0
     >>> percentile_cont([10.0, 20.0, 30.0, 40.0], 0.1)
     13.0
+    >>> percentile_cont([10.0, 20.0, float("inf")], 0.5)
+    20.0
     """
     position = fraction * (len(sorted_values) - 1)
     low = math.floor(position)
-    high = min(low + 1, len(sorted_values) - 1)
-    return sorted_values[low] + (sorted_values[high] - sorted_values[low]) * (position - low)
+    if position == low:  # one row, as PostgreSQL takes it: no interpolation towards an infinite neighbour
+        return sorted_values[low]
+    return sorted_values[low] + (sorted_values[low + 1] - sorted_values[low]) * (position - low)
 
 
 def histogram_index(value: float) -> int | None:
@@ -110,6 +113,10 @@ class SalaryRow(NamedTuple):
     closed_at: datetime | None
 
 
+# The values postings state for the groups: seniority, remote mode, countries, and whether the salary is flagged.
+OwnGroup = tuple[str | None, str | None, Sequence[str], bool]
+
+
 class CellKey(NamedTuple):
     seniority: str
     country: str
@@ -135,13 +142,20 @@ def salary_cube(
 
     A posting naming several countries counts once in each, and once in the ALL country group.
     """
-    # one list per finest group, then each roll-up as the concatenation of the groups it covers; the ALL
-    # country groups come from their own lists, since a posting naming several countries counts once there
     # rows grouped by their own values first (one dict lookup per row), their countries expanded per group
-    own: dict[tuple[str | None, str | None, tuple[str, ...], bool], list[float]] = defaultdict(list)
+    own: dict[OwnGroup, list[float]] = defaultdict(list)
     for row in rows:
         if row.closed_at is None:
             own[(row.seniority, row.remote, tuple(row.countries or ()), row.salary_flagged)].append(row.value)
+    return salary_cube_of_groups(own, only)
+
+
+def salary_cube_of_groups(
+    own: Mapping[OwnGroup, list[float]], only: Collection[tuple[str, str, str]] | None = None
+) -> dict[CellKey, Distribution]:
+    """salary_cube of open postings already grouped by their own values (each group's values in any order)."""
+    # one list per finest group, then each roll-up as the concatenation of the groups it covers; the ALL
+    # country groups come from their own lists, since a posting naming several countries counts once there
     by_country: dict[tuple[str, str, str, bool], list[float]] = defaultdict(list)
     by_posting: dict[tuple[str, str, str, bool], list[float]] = defaultdict(list)
     for (seniority_value, remote_value, countries, flagged), values in own.items():

@@ -2,10 +2,11 @@
 
 Triggers on `postings` mark what changed (summary_dirty: the category, the posting's cell keys, and the earliest
 moment the change reaches); `refresh_summaries` recomputes exactly the marked cells of each category and its
-history buckets from that moment on, one category per transaction under a lock of its own (no global lock). The
-rows come from the covering index `ix_postings_salary_cells` (every change marks the category's roll-up cell,
-whose exact quantiles need all its values, so each upkeep reads the category's salaried postings from the
-index, never the table). The statistic itself is models.salary_stats; this module only reads and writes.
+history buckets from that moment on, one category per transaction under a lock of its own (no global lock).
+Every change marks the category's roll-up cell, whose exact quantiles need all its values, so each upkeep reads
+the category's salaried postings from the covering index `ix_postings_salary_cells`, never the table: on
+PostgreSQL a recent change reads them grouped by cell, as arrays (scraper.storage.summary_sql); otherwise row by
+row. The statistic itself is models.salary_stats; this module only reads and writes.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import logging
 import time
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any, TypeVar, cast
 
 import orjson
@@ -23,16 +24,21 @@ from sqlalchemy import Connection, Engine, delete, func, insert, or_, select, tu
 
 from models.salary_stats import (
     Bucket,
+    CellKey,
+    Distribution,
+    HistoryPoint,
     SalaryRow,
     bucket_start,
     bucket_starts,
     cells_of,
     salary_cube,
+    salary_cube_of_groups,
     salary_history_points,
     utc_midnight,
 )
 from models.tables import SALARY_ROW_COLUMNS, Posting, SalaryHistoryPoint, SalarySummary, SummaryDirty, SummaryState
 from scraper.storage._transaction import _begin_sqlite_write, is_postgres
+from scraper.storage.summary_sql import current_history_points, open_salaries, salary_history_sql
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -43,6 +49,9 @@ SUMMARY_LOCK_CLASS = 0x73756D  # "sum"
 # History kept per category: as far back as the API lets anyone ask (routers/salaries MAX_BUCKETS).
 HISTORY_WEEKS = 530
 HISTORY_MONTHS = 130
+# A change this recent is recomputed from PostgreSQL's groups of the open salaries (the buckets before the latest
+# posting by percentile_cont); an older one, or a whole category, from every salaried row since its first bucket.
+RECENT = timedelta(days=35)
 
 
 def dirty_categories(engine: Engine) -> set[str]:
@@ -102,9 +111,14 @@ def _refresh_category(engine: Engine, category: str, *, force: bool, now: dateti
             dirty.add(*mark)
         # buckets after the last upkeep were served as the postings open then: they are written now too
         since = None if dirty.whole or dirty.since is None else min(dirty.since, refreshed_at or now)
-        rows = _salary_rows(connection, category, since)
-        _write_summaries(connection, category, rows, None if dirty.whole else dirty.cells)
-        _write_history(connection, category, rows, now, since)
+        cells = None if dirty.whole else dirty.cells
+        if is_postgres(connection) and since is not None and since >= now - RECENT:
+            _refresh_recent(connection, category, cells, now, since)
+        else:
+            rows = _salary_rows(connection, category, since)
+            _write_summaries(connection, category, salary_cube(rows, cells), cells)
+            first_seen = rows[0].first_seen if rows else None  # rows come in first_seen order
+            _write_history(connection, category, _history_of_rows(rows), now, since, first_seen)
         connection.execute(delete(SummaryState).where(SummaryState.category == category))
         connection.execute(insert(SummaryState).values(category=category, refreshed_at=now))
     return True
@@ -151,8 +165,34 @@ def _salary_rows(connection: Connection, category: str, since: datetime | None) 
     return [SalaryRow(*row) for row in typed]
 
 
+def _refresh_recent(
+    connection: Connection,
+    category: str,
+    cells: set[tuple[str, str, str]] | None,
+    now: datetime,
+    since: datetime,
+) -> None:
+    """The PostgreSQL upkeep of a recent change: the cube from the open salaries grouped by the database, the
+    buckets every open posting counts in from those values, earlier ones by percentile_cont."""
+    salaries = open_salaries(connection, category, _first_bucket(since))
+    _write_summaries(connection, category, salary_cube_of_groups(salaries.groups, cells), cells)
+    open_values = {include_flagged: salaries.sorted_values(include_flagged) for include_flagged in (False, True)}
+
+    def points_of(bucket: Bucket, starts: list[date]) -> dict[bool, list[HistoryPoint]]:
+        points, past = current_history_points(salaries, starts, bucket, open_values)
+        if past:
+            earlier = salary_history_sql(connection, category, past, bucket)
+            points = {flagged: earlier[flagged] + found for flagged, found in points.items()}
+        return points
+
+    _write_history(connection, category, points_of, now, since, None)
+
+
 def _write_summaries(
-    connection: Connection, category: str, rows: Sequence[SalaryRow], cells: set[tuple[str, str, str]] | None
+    connection: Connection,
+    category: str,
+    cube: dict[CellKey, Distribution],
+    cells: set[tuple[str, str, str]] | None,
 ) -> None:
     if cells is None:
         connection.execute(delete(SalarySummary).where(SalarySummary.category == category))
@@ -160,7 +200,7 @@ def _write_summaries(
     for cell_chunk in _chunks(sorted(cells or ()), 200):
         connection.execute(delete(SalarySummary).where(SalarySummary.category == category, keys.in_(cell_chunk)))
     values = []
-    for key, stats in salary_cube(rows, cells).items():
+    for key, stats in cube.items():
         qs = stats.quantiles or (None, None, None, None, None)
         values.append(
             {
@@ -185,10 +225,25 @@ def _write_summaries(
         connection.execute(insert(SalarySummary), chunk)
 
 
+# The points of these buckets (starts in order), without (False) and with (True) the flagged salaries.
+PointsOf = Callable[[Bucket, list[date]], dict[bool, list[HistoryPoint]]]
+
+
+def _history_of_rows(rows: Sequence[SalaryRow]) -> PointsOf:
+    kept = {True: rows, False: [row for row in rows if not row.salary_flagged]}
+    return lambda bucket, starts: {flagged: salary_history_points(kept[flagged], starts, bucket) for flagged in kept}
+
+
 def _write_history(
-    connection: Connection, category: str, rows: Sequence[SalaryRow], now: datetime, since: datetime | None
+    connection: Connection,
+    category: str,
+    points_of: PointsOf,
+    now: datetime,
+    since: datetime | None,
+    first_seen: datetime | None,
 ) -> None:
-    """The week and month points from the bucket holding `since` to today (every point without `since`)."""
+    """The week and month points from the bucket holding `since` to today (every point from the first posting's
+    `first_seen` on without `since`)."""
     today = now.date()
     spans: tuple[tuple[Bucket, timedelta], ...] = (
         ("week", timedelta(weeks=HISTORY_WEEKS)),
@@ -196,12 +251,12 @@ def _write_history(
     )
     if since is None:
         connection.execute(delete(SalaryHistoryPoint).where(SalaryHistoryPoint.category == category))
-        if not rows:
-            return
-    first = since.date() if since is not None else rows[0].first_seen.date()  # rows come in first_seen order
+    first = since or first_seen
+    if first is None:
+        return
     values = []
     for bucket, back in spans:
-        starts = bucket_starts(max(first, today - back), today, bucket)
+        starts = bucket_starts(max(first.date(), today - back), today, bucket)
         if since is not None and starts:
             connection.execute(
                 delete(SalaryHistoryPoint).where(
@@ -210,9 +265,8 @@ def _write_history(
                     SalaryHistoryPoint.start >= starts[0],
                 )
             )
-        for include_flagged in (False, True):
-            kept = rows if include_flagged else [row for row in rows if not row.salary_flagged]
-            for point in salary_history_points(kept, starts, bucket):
+        for include_flagged, points in points_of(bucket, starts).items():
+            for point in points:
                 qs = point.quartiles or (None, None, None)
                 values.append(
                     {
