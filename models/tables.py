@@ -66,6 +66,8 @@ class Source(Base):
 # The API's full-text expression: queries repeat it for PostgreSQL to use the index; written as
 # PostgreSQL prints it back so that the models-vs-migrations comparison sees no difference.
 POSTING_SEARCH_VECTOR = "to_tsvector('simple'::regconfig, (title || ' '::text) || COALESCE(company, ''::text))"
+# When a posting was posted, as salary statistics' `since` reads it (the key of an index: written alike)
+POSTED = "COALESCE(posted_at, first_seen)"
 
 
 class Posting(Base):
@@ -114,6 +116,22 @@ class Posting(Base):
             postgresql_where=text("annual_usd_mid IS NOT NULL AND duplicate_of IS NULL"),
             sqlite_where=text("annual_usd_mid IS NOT NULL AND duplicate_of IS NULL"),
         ),
+        # API: salary statistics with `since`, read from the index alone (one range per category); PostgreSQL only
+        Index(
+            "ix_postings_open_salaries_posted",
+            "category",
+            text(POSTED),
+            postgresql_include=[
+                "seniority",
+                "remote",
+                "countries",
+                "salary_flagged",
+                "annual_usd_mid",
+                "posted_at",
+                "first_seen",
+            ],
+            postgresql_where=text("annual_usd_mid IS NOT NULL AND duplicate_of IS NULL AND closed_at IS NULL"),
+        ).ddl_if(dialect="postgresql"),
         # API: `q` over title and company; PostgreSQL only (SQLite filters with LIKE)
         Index(
             "ix_postings_search",

@@ -6,10 +6,13 @@ summaries were never computed (data written around the pipeline). Must not impor
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from datetime import date, datetime
-from typing import Any
+from datetime import UTC, date, datetime
+from typing import Any, cast
 
+import orjson
+import psycopg
 from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
@@ -30,12 +33,13 @@ from models.salary_stats import (
     CellKey,
     Distribution,
     GroupBy,
-    SalaryRow,
+    OwnGroup,
     bucket_start,
-    salary_cube,
+    cells_of,
+    salary_cube_of_groups,
 )
 from models.schemas import HistoryPointOut, SalaryGroupStatsOut, SalaryStatsOut
-from models.tables import SALARY_ROW_COLUMNS, Posting, SalaryHistoryPoint, SalarySummary, SummaryState
+from models.tables import POSTED, SALARY_ROW_COLUMNS, Posting, SalaryHistoryPoint, SalarySummary, SummaryState
 from models.taxonomy import Category
 
 _DIMENSIONS: tuple[GroupBy, ...] = ("seniority", "country", "remote")
@@ -94,23 +98,71 @@ def _distribution(row: SalarySummary) -> Distribution:
     )
 
 
-def _live_cubes(session: Session, scope: SalaryScope, slugs: Sequence[str]) -> dict[str, dict[CellKey, Distribution]]:
-    """The cube of each category computed from its postings now (`since` applies; other filters pick cells)."""
-    rows: dict[str, list[SalaryRow]] = {slug: [] for slug in slugs}
-    unfiltered = SalaryScope(since=scope.since)
-    query = select(Posting.category, *SALARY_ROW_COLUMNS).where(
-        *salary_conditions(session, unfiltered), Posting.category.in_(list(slugs))
-    )
-    found_rows: Any = session.execute(query)  # typed per column by SQLAlchemy 2.1, as tuples by 2.0
-    for category, *values in found_rows:
-        rows[category].append(SalaryRow(*values))
-    return {slug: salary_cube(found) for slug, found in rows.items()}
+def _live_cubes(
+    session: Session, scope: SalaryScope, slugs: Sequence[str], group_by: GroupBy | None
+) -> dict[str, dict[CellKey, Distribution]]:
+    """The cells of each category that `scope` and `group_by` ask for, computed from its postings now (`since`
+    applies; other filters pick cells)."""
+    if session.get_bind().dialect.name == "postgresql":
+        own = _open_groups_postgres(session, scope, slugs)
+    else:
+        own = {slug: defaultdict(list) for slug in slugs}
+        unfiltered = SalaryScope(since=scope.since)
+        query = select(Posting.category, *SALARY_ROW_COLUMNS).where(
+            *salary_conditions(session, unfiltered), Posting.category.in_(list(slugs))
+        )
+        found_rows: Any = session.execute(query)  # typed per column by SQLAlchemy 2.1, as tuples by 2.0
+        for category, seniority, remote, countries, flagged, value, *_ in found_rows:
+            own[category][(seniority, remote, tuple(countries or ()), flagged)].append(value)
+    wanted = _wanted(scope, group_by)
+    cubes = {}
+    for slug, groups in own.items():
+        cells = {cell for s, r, countries, _ in groups for cell in cells_of(s, r, countries)}
+        only = {cell for cell in cells if _cell_wanted(cell, wanted)}
+        cubes[slug] = salary_cube_of_groups(groups, only)
+    return cubes
+
+
+def _cell_wanted(cell: tuple[str, str, str], wanted: dict[str, str | None]) -> bool:
+    for value, key in zip(cell, (wanted["seniority"], wanted["country"], wanted["remote"]), strict=True):
+        if (value == ALL) if key is None else (value != key):
+            return False
+    return True
+
+
+# The open salaried postings posted since a time, grouped as the summaries group them: one range of the index
+# ix_postings_open_salaries_posted per category (no table row), arrays in the binary protocol. The hash of the
+# groups takes ~12 MB at a million postings: more than the default work_mem, which would sort them instead.
+_OPEN_GROUPS_SINCE = f"""
+SELECT category, seniority, remote, countries::text, salary_flagged, array_agg(annual_usd_mid)
+FROM postings
+WHERE category = ANY(%(categories)s) AND {POSTED} >= %(since)s
+  AND annual_usd_mid IS NOT NULL AND duplicate_of IS NULL AND closed_at IS NULL
+GROUP BY category, seniority, remote, countries::text, salary_flagged
+"""
+
+
+def _open_groups_postgres(
+    session: Session, scope: SalaryScope, slugs: Sequence[str]
+) -> dict[str, dict[OwnGroup, list[float]]]:
+    own: dict[str, dict[OwnGroup, list[float]]] = {slug: {} for slug in slugs}
+    driver = cast("psycopg.Connection[Any]", session.connection().connection.driver_connection)
+    since = scope.since or datetime(1, 1, 1, tzinfo=UTC)
+    with driver.cursor(binary=True) as cursor:
+        cursor.execute("SET LOCAL work_mem = '64MB'")
+        cursor.execute(_OPEN_GROUPS_SINCE, {"categories": list(slugs), "since": since})
+        for category, seniority, remote, countries, flagged, values in cursor:
+            listed = tuple(orjson.loads(countries)) if countries is not None else ()
+            own[category][(seniority, remote, listed, flagged)] = values
+    return own
 
 
 def salary_stats(session: Session, scope: SalaryScope, categories: Sequence[Category]) -> list[SalaryStatsOut]:
     """Per category of `categories` (in that order), by the definition of DESIGN.md section 7."""
     if scope.since is not None:
-        return live_salary_stats(session, scope, categories)
+        cubes = _live_cubes(session, scope, [c.slug for c in categories], None)
+        key = CellKey(ALL, scope.country.upper() if scope.country else ALL, scope.remote or ALL, scope.include_flagged)
+        return [stats_out(c.slug, cubes[c.slug].get(key) or Distribution()) for c in categories]
     states = summarized(session, [c.slug for c in categories])
     live = [c for c in categories if c.slug not in states]
     found = {s.category: s for s in live_salary_stats(session, scope, live)} if live else {}
@@ -129,7 +181,7 @@ def salary_breakdown(
     states = {} if scope.since is not None else summarized(session, slugs)
     groups: dict[str, dict[str, Distribution]] = {slug: {} for slug in slugs}
     live = [slug for slug in slugs if slug not in states]
-    for slug, cube in (_live_cubes(session, scope, live) if live else {}).items():
+    for slug, cube in (_live_cubes(session, scope, live, group_by) if live else {}).items():
         for cell, stats in cube.items():
             if _matches(cell, scope, group_by):
                 groups[slug][getattr(cell, group_by)] = stats
