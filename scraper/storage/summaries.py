@@ -2,8 +2,8 @@
 
 Triggers on `postings` mark what changed (summary_dirty: the category, the posting's cell keys, and the earliest
 moment the change reaches); `refresh_summaries` recomputes exactly the marked cells of each category and its
-history buckets from that moment on, one category per transaction under a lock of its own (no global lock).
-Every change marks the category's roll-up cell, whose exact quantiles need all its values, so each upkeep reads
+history buckets from that moment on, one category per transaction under a lock of its own (no global lock; two
+categories at once on PostgreSQL). Every change marks the category's roll-up cell, whose exact quantiles need all its values, so each upkeep reads
 the category's salaried postings from the covering index `ix_postings_salary_cells`, never the table: on
 PostgreSQL a recent change reads them grouped by cell, as arrays (scraper.storage.summary_sql); otherwise row by
 row. The statistic itself is models.salary_stats; this module only reads and writes.
@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Collection, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, TypeVar, cast
@@ -52,6 +53,10 @@ HISTORY_MONTHS = 130
 # A change this recent is recomputed from PostgreSQL's groups of the open salaries (the buckets before the latest
 # posting by percentile_cont); an older one, or a whole category, from every salaried row since its first bucket.
 RECENT = timedelta(days=35)
+# Categories recomputed at once on PostgreSQL: the database reads one while Python computes another (each in its
+# own transaction and lock). At 1M postings, 20 categories: 2.0 s against 2.5 s one by one (medians of 3, 2 cores
+# shared, load ~3; 2026-12-04).
+PARALLEL = 2
 
 
 def dirty_categories(engine: Engine) -> set[str]:
@@ -65,11 +70,18 @@ def refresh_summaries(engine: Engine, categories: Collection[str] = (), *, now: 
     A category another upkeep has just recomputed (its dirty marks gone once the lock is ours) is skipped.
     """
     wanted = set(categories)
-    done = []
-    for category in sorted(dirty_categories(engine) | wanted):
-        if _refresh_category(engine, category, force=category in wanted, now=now or datetime.now(UTC)):
-            done.append(category)
-    return done
+    moment = now or datetime.now(UTC)
+    todo = sorted(dirty_categories(engine) | wanted)
+
+    def refresh(category: str) -> bool:
+        return _refresh_category(engine, category, force=category in wanted, now=moment)
+
+    if engine.dialect.name == "postgresql" and len(todo) > 1 and PARALLEL > 1:
+        with ThreadPoolExecutor(PARALLEL, thread_name_prefix="summaries") as pool:
+            refreshed = list(pool.map(refresh, todo))
+    else:
+        refreshed = [refresh(category) for category in todo]
+    return [category for category, done in zip(todo, refreshed, strict=True) if done]
 
 
 @dataclass(slots=True)
