@@ -3,10 +3,11 @@
 Triggers on `postings` mark what changed (summary_dirty: the category, the posting's cell keys, and the earliest
 moment the change reaches); `refresh_summaries` recomputes exactly the marked cells of each category and its
 history buckets from that moment on, one category per transaction under a lock of its own (no global lock; two
-categories at once on PostgreSQL). Every change marks the category's roll-up cell, whose exact quantiles need all its values, so each upkeep reads
-the category's salaried postings from the covering index `ix_postings_salary_cells`, never the table: on
-PostgreSQL a recent change reads them grouped by cell, as arrays (scraper.storage.summary_sql); otherwise row by
-row. The statistic itself is models.salary_stats; this module only reads and writes.
+categories at once on PostgreSQL). Every change marks the category's roll-up cell, whose exact quantiles need all
+its values, so each upkeep reads the category's salaried postings from the covering index
+`ix_postings_salary_cells`, never the table: on PostgreSQL a recent change reads them grouped by cell, as arrays
+(scraper.storage.summary_sql); otherwise row by row. The statistic itself is models.salary_stats; this module
+only reads and writes.
 """
 
 from __future__ import annotations
