@@ -7,7 +7,7 @@ from sqlalchemy import Connection
 from alembic import context
 from models.db import create_db_engine
 from models.settings import Settings
-from models.tables import Base
+from models.tables import Base, declared_in
 
 config = context.config
 target_metadata = Base.metadata
@@ -19,6 +19,7 @@ def run(connection: Connection) -> None:
         target_metadata=target_metadata,
         render_as_batch=connection.dialect.name == "sqlite",  # SQLite alters tables by copying them
         compare_type=True,
+        include_object=declared_in(connection.dialect.name),
     )
     with context.begin_transaction():
         context.run_migrations()
