@@ -5,10 +5,11 @@ No table knowledge here; the modules of scraper/storage/ build their statements 
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from datetime import datetime
 from typing import Any, TypeVar
 
+import orjson
 from sqlalchemy import ColumnElement, Connection, any_, bindparam
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import InstrumentedAttribute
@@ -34,6 +35,13 @@ def among(
     if is_postgres(connection):
         return column == any_(bindparam(None, values, type_=postgresql.ARRAY(item_type)))
     return column.in_(values)
+
+
+def json_keys(keys: Iterable[str | int]) -> str:
+    """Lookup keys as one JSON array, for PostgreSQL's `json_array_elements_text`: psycopg adapts a list as an
+    array element by element in Python (1 ms for a batch's 500 fingerprints, more than the lookup itself), orjson
+    encodes it in microseconds. Keys are stored values (models/text.py): no lone surrogate, which JSON refuses."""
+    return orjson.dumps(list(keys)).decode()
 
 
 def require_aware(now: datetime) -> None:

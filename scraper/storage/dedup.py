@@ -14,7 +14,7 @@ from sqlalchemy import BigInteger, Connection, String, Text, bindparam, select, 
 
 from models.records import BOARD_FINGERPRINT_PREFIX
 from models.tables import Posting
-from scraper.storage._sql import among, chunks
+from scraper.storage._sql import among, chunks, json_keys
 from scraper.storage._transaction import is_postgres
 
 
@@ -105,8 +105,10 @@ def _pg_open_by(column: str, key_type: str, condition: str = "") -> str:
     names = ", ".join(column.name for column in _LINKED_COLUMNS)
     return f"""
         SELECT {", ".join(f"p.{column.name}" for column in _LINKED_COLUMNS)}
-        FROM unnest(CAST(:{column} AS {key_type}[])) AS k (key)
-        CROSS JOIN LATERAL (SELECT {names}, closed_at FROM postings WHERE {column} = k.key OFFSET 0) AS p
+        FROM json_array_elements_text(CAST(:{column} AS json)) AS k (key)
+        CROSS JOIN LATERAL (
+            SELECT {names}, closed_at FROM postings WHERE {column} = CAST(k.key AS {key_type}) OFFSET 0
+        ) AS p
         WHERE p.closed_at IS NULL{condition}
     """
 
@@ -130,7 +132,11 @@ _PG_OPEN_LINKED = text(
 def _open_linked(connection: Connection, fingerprints: set[str], apply_urls: set[str], ids: set[int]) -> list[Any]:
     """The open postings with one of these linkable fingerprints, apply URLs, or `duplicate_of` ids."""
     if is_postgres(connection):
-        keys = {"fingerprint": sorted(fingerprints), "apply_url": sorted(apply_urls), "duplicate_of": sorted(ids)}
+        keys = {
+            "fingerprint": json_keys(fingerprints),
+            "apply_url": json_keys(apply_urls),
+            "duplicate_of": json_keys(ids),
+        }
         return list(connection.execute(_PG_OPEN_LINKED, keys))
     conditions = [
         *(

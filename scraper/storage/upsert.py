@@ -23,7 +23,7 @@ from models.enums import ChangeField
 from models.posting import TRACKED_COLUMN_NAMES, changes, stored_value
 from models.records import NormalizedPosting
 from models.tables import Posting, PostingChange, Source
-from scraper.storage._sql import among, chunks, require_aware
+from scraper.storage._sql import among, chunks, json_keys, require_aware
 from scraper.storage._transaction import is_postgres, postings_transaction
 from scraper.storage.dedup import add_keys, dedup_keys, repoint_duplicates, stored_keys
 from scraper.storage.pg_copy import change_values, copy_postings, copy_rows
@@ -293,12 +293,13 @@ def _every_seconds(connection: Connection, source: str) -> int:
 # PostgreSQL plans `column = ANY(:keys)` from statistics. Before autovacuum has analyzed a fast-growing
 # table (a fresh database's first scrape, a new source's) it takes the key to select next to nothing of
 # everything and prefers scanning the source's (or all open) postings, O(table) per batch. Unnesting the
-# keys into a LATERAL subquery fenced by OFFSET 0 (which keeps the planner from flattening it or pushing
-# other conditions into it) leaves one plan: a nested loop of index probes, one per key, O(batch).
+# keys (sent as JSON: see json_keys) into a LATERAL subquery fenced by OFFSET 0 (which keeps the planner from
+# flattening it or pushing other conditions into it) leaves one plan: a nested loop of index probes, one per
+# key, O(batch).
 _PG_STORED = text(
     """
     SELECT k.external_id, p.id, p.content_hash, p.closed_at, p.last_seen, p.missed_runs
-    FROM unnest(CAST(:keys AS varchar[])) AS k (external_id)
+    FROM json_array_elements_text(CAST(:keys AS json)) AS k (external_id)
     CROSS JOIN LATERAL (
         SELECT id, content_hash, closed_at, last_seen, missed_runs FROM postings
         WHERE source = :source AND external_id = k.external_id OFFSET 0
@@ -312,7 +313,7 @@ _PG_STORED = text(
 def _stored_rows(connection: Connection, source: str, external_ids: list[str]) -> dict[str, _Stored]:
     found: dict[str, _Stored] = {}
     if is_postgres(connection):
-        for external_id, *values in connection.execute(_PG_STORED, {"keys": external_ids, "source": source}):
+        for external_id, *values in connection.execute(_PG_STORED, {"keys": json_keys(external_ids), "source": source}):
             found[external_id] = _Stored(*values)
         return found
     columns = (Posting.external_id, Posting.id, Posting.content_hash, Posting.closed_at)

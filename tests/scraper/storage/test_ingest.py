@@ -13,6 +13,7 @@ from sqlalchemy import Connection, Engine, func, select, text
 from models.db import create_db_engine
 from models.records import NormalizedPosting
 from models.tables import Posting, PostingChange
+from scraper.storage._sql import json_keys
 from scraper.storage._transaction import postings_transaction
 from scraper.storage.dedup import _PG_OPEN_LINKED
 from scraper.storage.postings import close_missing, upsert_postings
@@ -153,14 +154,14 @@ def test_batch_lookups_probe_the_key_index_on_an_unanalyzed_table(
     upsert_postings(pg_store, "board", postings, run_id=new_run(pg_store), now=T0)
     sample = postings[1000:1100]
     with pg_store.connect() as connection:
-        stored = plan(connection, _PG_STORED, {"keys": [p.external_id for p in sample], "source": "board"})
+        stored = plan(connection, _PG_STORED, {"keys": json_keys(p.external_id for p in sample), "source": "board"})
         linked = plan(
             connection,
             _PG_OPEN_LINKED,
             {
-                "fingerprint": [p.fingerprint for p in sample],
-                "apply_url": [p.apply_url for p in sample],
-                "duplicate_of": [1, 2, 3],
+                "fingerprint": json_keys(p.fingerprint for p in sample),
+                "apply_url": json_keys(p.apply_url for p in sample if p.apply_url is not None),
+                "duplicate_of": json_keys([1, 2, 3]),
             },
         )
     for found_plan, keys in ((stored, ("external_id",)), (linked, ("fingerprint", "apply_url", "duplicate_of"))):
