@@ -18,10 +18,8 @@ from collections.abc import Callable, Collection, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
-import orjson
-import psycopg
 from sqlalchemy import Connection, Engine, delete, func, insert, or_, select, tuple_
 
 from models.salary_stats import (
@@ -51,8 +49,9 @@ SUMMARY_LOCK_CLASS = 0x73756D  # "sum"
 # History kept per category: as far back as the API lets anyone ask (routers/salaries MAX_BUCKETS).
 HISTORY_WEEKS = 530
 HISTORY_MONTHS = 130
-# A change this recent is recomputed from PostgreSQL's groups of the open salaries (the buckets before the latest
-# posting by percentile_cont); an older one, or a whole category, from every salaried row since its first bucket.
+# The history of a change this recent is recomputed (on PostgreSQL) from the open salaries' values and, for the
+# buckets before the latest posting, by percentile_cont (~20 ms a bucket); an older one by a sweep over every
+# salaried posting since its first bucket.
 RECENT = timedelta(days=35)
 # Categories recomputed at once on PostgreSQL: the database reads one while Python computes another (each in its
 # own transaction and lock). At 1M postings, 20 categories: 2.0 s against 2.5 s one by one (medians of 3, 2 cores
@@ -125,8 +124,8 @@ def _refresh_category(engine: Engine, category: str, *, force: bool, now: dateti
         # buckets after the last upkeep were served as the postings open then: they are written now too
         since = None if dirty.whole or dirty.since is None else min(dirty.since, refreshed_at or now)
         cells = None if dirty.whole else dirty.cells
-        if is_postgres(connection) and since is not None and since >= now - RECENT:
-            _refresh_recent(connection, category, cells, now, since)
+        if is_postgres(connection):
+            _refresh_postgres(connection, category, cells, now, since)
         else:
             rows = _salary_rows(connection, category, since)
             _write_summaries(connection, category, salary_cube(rows, cells), cells)
@@ -141,29 +140,10 @@ def _first_bucket(since: datetime) -> datetime:
     return utc_midnight(min(bucket_start(since, "week"), bucket_start(since, "month")))
 
 
-# PostgreSQL's read skips what costs most per row in the client: the JSON decoding of `countries` (a few
-# distinct lists, decoded once each) and SQLAlchemy's per-value result processing; timestamps come as UTC.
-_PG_SALARY_ROWS = (
-    "SELECT seniority, remote, countries::text, salary_flagged, annual_usd_mid, first_seen, closed_at "
-    "FROM postings WHERE category = %(category)s AND annual_usd_mid IS NOT NULL AND duplicate_of IS NULL "
-    "AND (closed_at IS NULL OR closed_at >= %(closed_since)s) ORDER BY first_seen"
-)
-
-
 def _salary_rows(connection: Connection, category: str, since: datetime | None) -> list[SalaryRow]:
-    """The category's salaried postings (from the covering index): open ones, and those closed during the
-    buckets from `since` on (all of them without `since`); in `first_seen` order, as the history sweeps them."""
+    """The category's salaried postings (SQLite): open ones, and those closed during the buckets from `since` on
+    (all of them without `since`); in `first_seen` order, as the history sweeps them."""
     closed_since = _first_bucket(since) if since is not None else datetime(1, 1, 1, tzinfo=UTC)
-    if is_postgres(connection):
-        driver = cast("psycopg.Connection[Any]", connection.connection.driver_connection)
-        with driver.cursor() as cursor:
-            cursor.execute("SET LOCAL TimeZone = 'UTC'")
-            cursor.execute(_PG_SALARY_ROWS, {"category": category, "closed_since": closed_since})
-            found = cursor.fetchall()
-        lists = {text: orjson.loads(text) for text in {row[2] for row in found} if text is not None}
-        lists[None] = None
-        make = SalaryRow._make  # tuple.__new__ itself: no Python frame per row
-        return [make((s, r, lists[c], f, v, first, closed)) for s, r, c, f, v, first, closed in found]
     query = (
         select(*SALARY_ROW_COLUMNS)
         .where(
@@ -178,17 +158,24 @@ def _salary_rows(connection: Connection, category: str, since: datetime | None) 
     return [SalaryRow(*row) for row in typed]
 
 
-def _refresh_recent(
+def _refresh_postgres(
     connection: Connection,
     category: str,
     cells: set[tuple[str, str, str]] | None,
     now: datetime,
-    since: datetime,
+    since: datetime | None,
 ) -> None:
-    """The PostgreSQL upkeep of a recent change: the cube from the open salaries grouped by the database, the
-    buckets every open posting counts in from those values, earlier ones by percentile_cont."""
-    salaries = open_salaries(connection, category, _first_bucket(since))
+    """The cube from the open salaries grouped by the database; for a recent change the buckets every open posting
+    counts in from those values and earlier ones by percentile_cont, otherwise a sweep over every posting."""
+    recent = since is not None and since >= now - RECENT
+    closed_since = _first_bucket(since) if since is not None else datetime(1, 1, 1, tzinfo=UTC)
+    salaries = open_salaries(connection, category, closed_since, first_seen=not recent)
     _write_summaries(connection, category, salary_cube_of_groups(salaries.groups, cells), cells)
+    if not recent:
+        rows = salaries.rows()
+        first_seen = rows[0].first_seen if rows else None
+        _write_history(connection, category, _history_of_rows(rows), now, since, first_seen)
+        return
     open_values = {include_flagged: salaries.sorted_values(include_flagged) for include_flagged in (False, True)}
 
     def points_of(bucket: Bucket, starts: list[date]) -> dict[bool, list[HistoryPoint]]:

@@ -1,6 +1,6 @@
-"""PostgreSQL's share of a recent upkeep: a category's open salaries grouped by the cells they count in (one
-index scan, arrays in the binary protocol, no Python object per posting), and the history points of past
-buckets computed by percentile_cont.
+"""PostgreSQL's share of the summaries' upkeep: a category's open salaries grouped by the cells they count in
+(one index scan, arrays in the binary protocol, no Python object per posting), and for a recent change the
+history points of the buckets before the latest posting, computed by percentile_cont.
 
 The statistic itself stays models.salary_stats (whose percentile_cont interpolates as PostgreSQL's does); this
 module only reads. Measured at 1M postings (2026-12-04): a category's cube from these groups takes ~35 ms
@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from itertools import repeat
+from operator import attrgetter
 from typing import Any, cast
 
 import orjson
@@ -23,6 +25,7 @@ from models.salary_stats import (
     Bucket,
     HistoryPoint,
     OwnGroup,
+    SalaryRow,
     next_bucket,
     percentile_cont,
     utc_midnight,
@@ -38,6 +41,8 @@ class OpenSalaries:
     """A category's open salaried postings by their own groups, and those closed since a time, one by one."""
 
     groups: dict[OwnGroup, list[float]] = field(default_factory=dict)
+    # each open value's first_seen, in the order of `groups`' values (when asked for)
+    first_seen: dict[OwnGroup, list[datetime]] = field(default_factory=dict)
     latest_first_seen: datetime | None = None
     # (flagged, value, first_seen, closed_at) of each posting closed since the time asked
     closed: list[tuple[bool, float, datetime, datetime]] = field(default_factory=list)
@@ -48,11 +53,25 @@ class OpenSalaries:
         values.sort()
         return values
 
+    def rows(self) -> list[SalaryRow]:
+        """Every posting read (open ones with their first_seen asked for) as the history's sweep takes them: in
+        `first_seen` order, their cells left out."""
+        make = SalaryRow._make  # tuple.__new__ itself, mapped over zips: no Python frame per row
+        rows: list[SalaryRow] = []
+        for (*_, flagged), values in self.groups.items():
+            times = self.first_seen[(*_, flagged)]
+            rows += map(
+                make, zip(repeat(None), repeat(None), repeat(None), repeat(flagged), values, times, repeat(None))
+            )
+        rows += [make((None, None, None, *closed)) for closed in self.closed]
+        rows.sort(key=attrgetter("first_seen"))
+        return rows
+
 
 # Open postings one row per own group; closed ones in one row per flag, each posting's times in the arrays.
 _OPEN_GROUPS = """
 SELECT open, salary_flagged, seniority, remote, countries, array_agg(annual_usd_mid), max(first_seen),
-       array_agg(first_seen) FILTER (WHERE NOT open), array_agg(closed_at) FILTER (WHERE NOT open)
+       array_agg(first_seen) FILTER (WHERE %(first_seen)s OR NOT open), array_agg(closed_at) FILTER (WHERE NOT open)
 FROM (
     SELECT closed_at IS NULL AS open, salary_flagged, annual_usd_mid, first_seen, closed_at,
            CASE WHEN closed_at IS NULL THEN seniority COLLATE "C" END AS seniority,
@@ -66,21 +85,25 @@ GROUP BY open, salary_flagged, seniority, remote, countries
 """
 
 
-def open_salaries(connection: Connection, category: str, closed_since: datetime) -> OpenSalaries:
-    """The category's open salaried postings grouped as models.salary_stats.salary_cube groups them, and those
-    closed at or after `closed_since`."""
+def open_salaries(
+    connection: Connection, category: str, closed_since: datetime, *, first_seen: bool = False
+) -> OpenSalaries:
+    """The category's open salaried postings grouped as models.salary_stats.salary_cube groups them (with each
+    one's first_seen if asked for), and those closed at or after `closed_since`."""
     with _driver(connection).cursor(binary=True) as cursor:
         cursor.execute("SET LOCAL TimeZone = 'UTC'")
-        cursor.execute(_OPEN_GROUPS, {"category": category, "closed_since": closed_since})
+        cursor.execute(_OPEN_GROUPS, {"category": category, "closed_since": closed_since, "first_seen": first_seen})
         found = cursor.fetchall()
     out = OpenSalaries()
-    for is_open, flagged, seniority, remote, countries, values, latest, first_seen, closed_at in found:
+    for is_open, flagged, seniority, remote, countries, values, latest, times, closed_at in found:
         if is_open:
             listed = tuple(orjson.loads(countries)) if countries is not None else ()
             out.groups[(seniority, remote, listed, flagged)] = values
+            if first_seen:
+                out.first_seen[(seniority, remote, listed, flagged)] = times
             out.latest_first_seen = latest if out.latest_first_seen is None else max(out.latest_first_seen, latest)
         else:
-            out.closed.extend(zip([flagged] * len(values), values, first_seen, closed_at, strict=True))
+            out.closed.extend(zip([flagged] * len(values), values, times, closed_at, strict=True))
     return out
 
 
