@@ -26,6 +26,25 @@ _PARSED = re.compile("[<>&\r\ufeff]")
 # Links a description may keep; every other scheme (javascript:, data:, vbscript:) loses its href.
 URL_SCHEMES = frozenset({"http", "https", "mailto"})
 LINK_REL = "noopener noreferrer nofollow"
+# Built once: `nh3.clean` builds its sanitizer from the options on every call, 6x the cost of the cleaning
+# itself for a 1 KB description (44 us against 7 us), and feeds sanitize every item's description again.
+_DESCRIPTION_CLEANER = nh3.Cleaner(url_schemes=set(URL_SCHEMES), link_rel=LINK_REL)
+_TEXT_CLEANER = nh3.Cleaner(tags=set())
+
+
+# The forbidden characters' bytes in UTF-8 (surrogates encoded as such): the ASCII ones, and the lead bytes of
+# the C1 controls (0xC2), the surrogates (0xED) and the noncharacters (0xEF 0xBF 0xBE/0xBF).
+_FORBIDDEN_ASCII = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
+_FORBIDDEN_LEADS = (b"\xc2", b"\xed", b"\xef\xbf\xbe", b"\xef\xbf\xbf")
+
+
+def _surely_clean(text: str) -> bool:
+    """True when `text` holds no forbidden character, told from its UTF-8 bytes (byte scans in C, several
+    times faster than the regex over a description); False also when unsure (a 0xC2 lead byte: U+00A0, ©, £)."""
+    encoded = text.encode("utf-8", "surrogatepass")
+    if len(encoded.translate(None, _FORBIDDEN_ASCII)) != len(encoded):
+        return False
+    return text.isascii() or not any(lead in encoded for lead in _FORBIDDEN_LEADS)
 
 
 def strip_controls(text: str) -> str:
@@ -34,6 +53,8 @@ def strip_controls(text: str) -> str:
     >>> strip_controls("Data\\x00 Engineer\\x07\\n\\x85\\ud83d")
     'Data Engineer\\n'
     """
+    if _surely_clean(text):
+        return text
     return FORBIDDEN.sub("", text) if FORBIDDEN.search(text) else text
 
 
@@ -79,7 +100,7 @@ def sanitize_html(fragment: str | None) -> str | None:
     if fragment is None:
         return None
     # stripped after too: a character reference (&#1;) decodes to a forbidden character inside nh3
-    cleaned = strip_controls(nh3.clean(strip_controls(fragment), url_schemes=set(URL_SCHEMES), link_rel=LINK_REL))
+    cleaned = strip_controls(_DESCRIPTION_CLEANER.clean(strip_controls(fragment)))
     return cleaned.strip() or None
 
 
@@ -96,5 +117,5 @@ def plain_text(text: str | None) -> str:
         return ""
     text = strip_controls(text)
     if _PARSED.search(text):
-        text = strip_controls(html.unescape(nh3.clean(text, tags=set())))
+        text = strip_controls(html.unescape(_TEXT_CLEANER.clean(text)))
     return _SPACE.sub(" ", _ANGLE.sub("", text)).strip()
