@@ -16,6 +16,7 @@ from api.docs import describe_choices, install_docs
 from api.errors import install_error_handlers
 from api.limits import LimitsMiddleware, document_limits, parse_rate_limit
 from api.metrics import Metrics, MetricsMiddleware
+from api.queries.pages import Pages
 from api.routers import categories, dashboard, exports, feeds, health, jobs, outliers, salaries, searches, sources
 from models.db import create_db_engine, session_factory
 from models.flags import FLAG_CODES
@@ -45,11 +46,23 @@ def create_app(settings: Settings | None = None, *, version_ttl_seconds: float =
     metrics = Metrics(sessions)
     cache = ResponseCache(version_ttl_seconds=version_ttl_seconds)
 
+    # PostgreSQL: job pages and feeds read on an async pool, opened here on the server's event loop (an app
+    # whose lifespan never runs, a TestClient outside `with`, keeps the generic path in a thread).
+    pages = Pages(engine, connections=KEPT_CONNECTIONS) if engine.dialect.name == "postgresql" else None
+
     @asynccontextmanager
-    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        yield
-        cache.close()
-        engine.dispose()
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if pages is not None:
+            await pages.pool.open()
+            app.state.pages = pages
+        try:
+            yield
+        finally:
+            app.state.pages = None
+            if pages is not None:
+                await pages.pool.close()
+            cache.close()
+            engine.dispose()
 
     app = FastAPI(
         title="jobfeed", version="1", description=DESCRIPTION, lifespan=lifespan, docs_url=None, redoc_url=None
@@ -64,6 +77,7 @@ def create_app(settings: Settings | None = None, *, version_ttl_seconds: float =
     # around it (one statement per page, so a page still reads one snapshot).
     app.state.read_sessions = session_factory(engine.execution_options(isolation_level="AUTOCOMMIT"))
     app.state.taxonomy = taxonomy
+    app.state.pages = None
     app.state.cache = cache
     app.state.metrics = metrics
     install_error_handlers(app)

@@ -7,12 +7,13 @@ stale while one background render brings them up to date. Owns no queries: calle
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import logging
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
@@ -62,20 +63,22 @@ class ResponseCache:
         self._refreshing: dict[str, Future[None]] = {}
         # Renders under way, by (key, token): a miss that finds one waits for it instead of rendering again.
         self._inflight: dict[tuple[str, str], Future[bytes]] = {}
+        self._inflight_async: dict[tuple[str, str], asyncio.Future[bytes]] = {}
         self._executor: ThreadPoolExecutor | None = None
         self._version: DataVersion | None = None
         self._version_read_at = 0.0
 
     def version(self, read: Callable[[], DataVersion]) -> DataVersion:
-        now = time.monotonic()
-        current = self._version
-        if current is None or now - self._version_read_at >= self.version_ttl_seconds:
-            current = read()
-            with self._lock:
-                if self._version is not None and self._version.token != current.token:
-                    self._stale = dict(self._entries)
-                    self._entries.clear()
-                self._version, self._version_read_at = current, now
+        current = self.known_version()
+        return self.observe(read()) if current is None else current
+
+    def observe(self, current: DataVersion) -> DataVersion:
+        """Take `current` as the data version just read (by `version`, or by an async reader)."""
+        with self._lock:
+            if self._version is not None and self._version.token != current.token:
+                self._stale = dict(self._entries)
+                self._entries.clear()
+            self._version, self._version_read_at = current, time.monotonic()
         return current
 
     def known_version(self) -> DataVersion | None:
@@ -106,6 +109,28 @@ class ResponseCache:
         finally:
             with self._lock:
                 self._inflight.pop((key, token), None)
+
+    async def render_once_async(self, key: str, token: str, render: Callable[[], Awaitable[bytes]]) -> bytes:
+        """`render_once` on the event loop: concurrent misses of one key and version await one render."""
+        pending = self._inflight_async.get((key, token))
+        if pending is not None:
+            return await asyncio.shield(pending)
+        mine: asyncio.Future[bytes] = asyncio.get_running_loop().create_future()
+        self._inflight_async[(key, token)] = mine
+        try:
+            body = await render()
+        except asyncio.CancelledError:
+            mine.cancel()
+            raise
+        except BaseException as exc:
+            mine.set_exception(exc)
+            mine.exception()  # retrieved: no waiter may be there to see it
+            raise
+        else:
+            mine.set_result(body)
+            return body
+        finally:
+            self._inflight_async.pop((key, token), None)
 
     def get(self, key: str, token: str) -> bytes | None:
         with self._lock:

@@ -123,9 +123,10 @@ def item_content_html(entry: FeedEntry) -> str:
 
 def _published(posting: Record) -> datetime:
     # first_seen is never null for a stored posting; posted_at is the board's claim and may be missing
-    moment: datetime | None = posting["first_seen"] or posting["posted_at"]
+    moment: datetime | str | None = posting["first_seen"] or posting["posted_at"]
     assert moment is not None, "feeds render stored postings, which always have first_seen"
-    return moment
+    # records read as JSON (api/queries/pages.py) hold timestamps as their text, 2026-11-29T10:00:00Z
+    return datetime.fromisoformat(moment) if isinstance(moment, str) else moment
 
 
 def render_rss(meta: FeedMeta, entries: Sequence[FeedEntry]) -> bytes:

@@ -5,22 +5,26 @@ The posting columns and their record are derived from the posting definition (mo
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import orjson
 from sqlalchemy import (
     ColumnElement,
+    Integer,
     Select,
+    String,
     bindparam,
     exists,
     func,
+    literal_column,
     select,
     tuple_,
 )
 from sqlalchemy.orm import Session
 
 from api.cursor import decode_cursor, encode_cursor
-from models.filters import posting_conditions
+from models.filters import filter_values, posting_conditions
 from models.posting_reads import POSTING_COLUMNS, duplicate_sources, page_sources, record_fields, sources_of
 from models.schemas import (
     PostingDetailOut,
@@ -35,26 +39,37 @@ def _newest_first(query: Select[Any], cursor: str | None) -> Select[Any]:
     if cursor is not None:
         first_seen, posting_id = decode_cursor(cursor)
         after = tuple_(Posting.first_seen, Posting.id) < tuple_(
-            bindparam(None, first_seen, type_=Posting.first_seen.type),
-            bindparam(None, posting_id, type_=Posting.id.type),
+            bindparam("cursor_first_seen", first_seen, type_=Posting.first_seen.type),
+            bindparam("cursor_id", posting_id, type_=Posting.id.type),
         )
         query = query.where(after)
     return query.order_by(Posting.first_seen.desc(), Posting.id.desc())
 
 
+def page_values(filters: PostingFilters) -> dict[str, Any]:
+    """The bind values of `page_statement` by name: the filters', the cursor's and the page's row count."""
+    values = filter_values(filters)
+    if filters.cursor is not None:
+        values["cursor_first_seen"], values["cursor_id"] = decode_cursor(filters.cursor)
+    values["page_rows"] = filters.limit + 1
+    return values
+
+
 def page_statement(
-    session: Session, filters: PostingFilters, conditions: list[ColumnElement[bool]], *extra: Any
+    session: Session,
+    filters: PostingFilters,
+    conditions: list[ColumnElement[bool]],
+    *extra: Any,
+    columns: Sequence[Any] | None = None,
 ) -> Select[Any]:
     """Up to `limit + 1` representatives newest first, with their record's columns, the sources of their
-    duplicates and `extra`: one statement. The page's ids are chosen first, from an index where one covers
-    the filters (ix_postings_open_category_page), so only the page's own rows are read from the table."""
-    page = _newest_first(select(Posting.id).where(*conditions), filters.cursor).limit(filters.limit + 1)
-    return _newest_first(
-        select(*POSTING_COLUMNS, duplicate_sources(session).label("duplicate_sources"), *extra).where(
-            Posting.id.in_(page.correlate(None).scalar_subquery())
-        ),
-        None,
-    )
+    duplicates and `extra` (or only `columns`): one statement. The page's ids are chosen first, from an index
+    where one covers the filters (ix_postings_open_category_page), so only the page's own rows are read."""
+    rows = bindparam("page_rows", filters.limit + 1, type_=Integer())
+    page = _newest_first(select(Posting.id).where(*conditions), filters.cursor).limit(rows)
+    if columns is None:
+        columns = (*POSTING_COLUMNS, duplicate_sources(session).label("duplicate_sources"), *extra)
+    return _newest_first(select(*columns).where(Posting.id.in_(page.correlate(None).scalar_subquery())), None)
 
 
 def _page_rows(
@@ -78,7 +93,7 @@ def page_records(
     if salary_flagged_only:
         conditions.append(Posting.salary_flagged.is_(True))
     if flag_code is not None:
-        conditions.append(_flag_code(session, flag_code))
+        conditions.append(flag_code_condition(session, flag_code))
     rows = _page_rows(session, filters, conditions)
     more = len(rows) > filters.limit
     rows = rows[: filters.limit]
@@ -118,11 +133,14 @@ def in_schema_order(record: dict[str, Any]) -> dict[str, Any]:
     return {key: record[key] for key in _RECORD_KEYS}
 
 
-def _flag_code(session: Session, code: str) -> ColumnElement[bool]:
+def flag_code_condition(session: Session, code: str | None = None) -> ColumnElement[bool]:
+    """Postings with a finding of `code` (bound as `flag_code`)."""
+    bound = bindparam("flag_code", code, type_=String())
     if session.get_bind().dialect.name == "postgresql":
-        return Posting.flags.op("@>")(func.jsonb_build_array(func.jsonb_build_object("code", code)))
+        return Posting.flags.op("@>")(func.jsonb_build_array(func.jsonb_build_object(literal_column("'code'"), bound)))
     elements = func.json_each(Posting.flags).table_valued("value").alias("f")
-    return exists(select(1).select_from(elements).where(func.json_extract(elements.c.value, "$.code") == code))
+    path: ColumnElement[str] = literal_column("'$.code'")
+    return exists(select(1).select_from(elements).where(func.json_extract(elements.c.value, path) == bound))
 
 
 def postings_with_descriptions(session: Session, filters: PostingFilters) -> list[tuple[dict[str, Any], str | None]]:

@@ -15,9 +15,10 @@ from api import queries
 from api.cache import DataVersion
 from api.deps import FeedDep, FeedSlugPath, TaxonomyDep, check_category
 from api.errors import ERROR_RESPONSES, ApiError
-from api.feeds import FeedEntry, FeedMeta, render_atom, render_json_feed, render_rss
+from api.feeds import FeedEntry, FeedMeta, Record, render_atom, render_json_feed, render_rss
 from api.queries import searches as search_queries
-from api.routers._render import NOT_MODIFIED, cache_key, cached_bytes
+from api.queries.pages import records as page_records
+from api.routers._render import NOT_MODIFIED, cache_key, cached_fast
 from models.schemas import FeedFilters, PostingFilters
 from models.taxonomy import Category
 
@@ -49,8 +50,7 @@ async def _feed(
     scoped = filters.model_copy(update={"category": slug if slug != ALL else filters.category, "cursor": None})
     base = str(request.base_url)
 
-    def build(session: Session, version: DataVersion) -> bytes:
-        rows = queries.postings_with_descriptions(session, scoped)
+    def feed(version: DataVersion, rows: Sequence[tuple[Record, str | None]]) -> bytes:
         label = names.get(scoped.category or "", "All") if scoped.category else "All"
         meta = FeedMeta(
             title=f"jobfeed: {title}" if title else f"jobfeed: {label} jobs",
@@ -62,7 +62,17 @@ async def _feed(
         entries = [FeedEntry(p, description, f"{base}api/v1/jobs/{p['id']}") for p, description in rows]
         return render(meta, entries)
 
-    return await cached_bytes(request, cache_key(request, with_host=True), build, media_type)
+    async def fast(version: DataVersion) -> bytes | None:
+        rows = await request.app.state.pages.rows(scoped, description=True)
+        if rows is None:
+            return None
+        rows = rows[: scoped.limit]
+        return feed(version, list(zip(page_records(rows), (row[4] for row in rows), strict=True)))
+
+    def build(session: Session, version: DataVersion) -> bytes:
+        return feed(version, queries.postings_with_descriptions(session, scoped))
+
+    return await cached_fast(request, cache_key(request, with_host=True), fast, build, media_type)
 
 
 FEEDS = {"rss": (render_rss, RSS), "atom": (render_atom, ATOM), "json": (render_json_feed, JSON_FEED)}

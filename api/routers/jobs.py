@@ -10,9 +10,11 @@ from sqlalchemy.orm import Session
 from starlette.responses import Response
 
 from api import queries
+from api.cache import DataVersion
 from api.deps import FiltersDep, TaxonomyDep, check_category
 from api.errors import ERROR_RESPONSES, ApiError
-from api.routers._render import NOT_MODIFIED, cache_key, cached_bytes, cached_model
+from api.queries.pages import page_json
+from api.routers._render import NOT_MODIFIED, cache_key, cached_fast, cached_model
 from models.schemas import OutlierFilters, PostingDetailOut, PostingFilters, PostingPage
 from models.text import sanitize_html
 
@@ -26,12 +28,17 @@ MAX_ID = 2**63 - 1
 async def posting_page(request: Request, filters: PostingFilters) -> Response:
     """A cached page of postings, serialized straight from the rows; shared by the job lists and outliers."""
     key = cache_key(request)
-    if isinstance(filters, OutlierFilters):
-        code = filters.code
-        return await cached_bytes(
-            request, key, lambda db, _v: queries.posting_page_json(db, filters, flagged_only=True, flag_code=code)
-        )
-    return await cached_bytes(request, key, lambda db, _v: queries.posting_page_json(db, filters))
+    outliers = isinstance(filters, OutlierFilters)
+    code = filters.code if isinstance(filters, OutlierFilters) else None
+
+    async def fast(_version: DataVersion) -> bytes | None:
+        rows = await request.app.state.pages.rows(filters, flagged_only=outliers, flag_code=code)
+        return None if rows is None else page_json(rows, filters.limit)
+
+    def render(db: Session, _version: DataVersion) -> bytes:
+        return queries.posting_page_json(db, filters, flagged_only=outliers, flag_code=code)
+
+    return await cached_fast(request, key, fast, render)
 
 
 @router.get("/jobs", response_model=PostingPage, responses=NOT_MODIFIED)
