@@ -53,7 +53,8 @@ def strip_controls(text: str) -> str:
     >>> strip_controls("Data\\x00 Engineer\\x07\\n\\x85\\ud83d")
     'Data Engineer\\n'
     """
-    if _surely_clean(text):
+    # Every forbidden character is unprintable (Cc, Cs, Cn): most texts are told clean by one C loop.
+    if text.isprintable() or _surely_clean(text):
         return text
     return FORBIDDEN.sub("", text) if FORBIDDEN.search(text) else text
 
@@ -115,6 +116,8 @@ def plain_text(text: str | None) -> str:
     """
     if not text:
         return ""
+    if text.isprintable() and "  " not in text and not _PARSED.search(text):
+        return text.strip()  # no markup, no forbidden character, no space but single ' ' (the common title)
     text = strip_controls(text)
     if _PARSED.search(text):
         text = strip_controls(html.unescape(_TEXT_CLEANER.clean(text)))
