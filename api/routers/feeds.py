@@ -18,11 +18,12 @@ from api.errors import ERROR_RESPONSES, ApiError
 from api.feeds import FeedEntry, FeedMeta, Record, render_atom, render_json_feed, render_rss
 from api.queries import searches as search_queries
 from api.queries.pages import records as page_records
+from api.routers._lean import LeanHandler, LeanRoute, lean, query_model, slug_path
 from api.routers._render import NOT_MODIFIED, cache_key, cached_fast
 from models.schemas import FeedFilters, PostingFilters
 from models.taxonomy import Category
 
-router = APIRouter(prefix="/feeds", tags=["feeds"], responses=ERROR_RESPONSES)
+router = APIRouter(prefix="/feeds", tags=["feeds"], responses=ERROR_RESPONSES, route_class=LeanRoute)
 
 ALL = "all"
 RSS, ATOM, JSON_FEED = "application/rss+xml", "application/atom+xml", "application/feed+json"
@@ -131,19 +132,32 @@ async def search_json(request: Request, search_id: SearchIdPath, taxonomy: Taxon
     return await _search_feed(request, search_id, "json", taxonomy)
 
 
+def _lean_feed(render: Renderer, media_type: str) -> LeanHandler:
+    async def handler(request: Request) -> Response | None:
+        slug, filters = slug_path(request), query_model(FeedFilters, request)
+        if slug is None or filters is None:
+            return None
+        return await _feed(request, slug, filters, request.app.state.taxonomy, render, media_type)
+
+    return handler
+
+
 @router.get("/{slug}.rss", response_class=Response, responses=_responses(RSS))
+@lean(_lean_feed(render_rss, RSS))
 async def rss_feed(request: Request, slug: FeedSlugPath, filters: FeedDep, taxonomy: TaxonomyDep) -> Response:
     """RSS 2.0 of the newest jobs of a category."""
     return await _feed(request, slug, filters, taxonomy, render_rss, RSS)
 
 
 @router.get("/{slug}.atom", response_class=Response, responses=_responses(ATOM))
+@lean(_lean_feed(render_atom, ATOM))
 async def atom_feed(request: Request, slug: FeedSlugPath, filters: FeedDep, taxonomy: TaxonomyDep) -> Response:
     """Atom 1.0 of the newest jobs of a category."""
     return await _feed(request, slug, filters, taxonomy, render_atom, ATOM)
 
 
 @router.get("/{slug}.json", response_class=Response, responses=_responses(JSON_FEED))
+@lean(_lean_feed(render_json_feed, JSON_FEED))
 async def json_feed(request: Request, slug: FeedSlugPath, filters: FeedDep, taxonomy: TaxonomyDep) -> Response:
     """JSON Feed 1.1 of the newest jobs of a category, the posting record under `_jobfeed`."""
     return await _feed(request, slug, filters, taxonomy, render_json_feed, JSON_FEED)

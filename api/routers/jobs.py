@@ -14,11 +14,12 @@ from api.cache import DataVersion
 from api.deps import FiltersDep, TaxonomyDep, check_category
 from api.errors import ERROR_RESPONSES, ApiError
 from api.queries.pages import page_json
+from api.routers._lean import LeanRoute, lean, query_model
 from api.routers._render import NOT_MODIFIED, cache_key, cached_fast, cached_model
 from models.schemas import OutlierFilters, PostingDetailOut, PostingFilters, PostingPage
 from models.text import sanitize_html
 
-router = APIRouter(prefix="/api/v1", tags=["jobs"], responses=ERROR_RESPONSES)
+router = APIRouter(prefix="/api/v1", tags=["jobs"], responses=ERROR_RESPONSES, route_class=LeanRoute)
 
 _PAGE = TypeAdapter(PostingPage)
 _DETAIL = TypeAdapter(PostingDetailOut)
@@ -41,7 +42,16 @@ async def posting_page(request: Request, filters: PostingFilters) -> Response:
     return await cached_fast(request, key, fast, render)
 
 
+async def _list_jobs_lean(request: Request) -> Response | None:
+    filters = query_model(PostingFilters, request)
+    if filters is None:
+        return None
+    check_category(filters.category, request.app.state.taxonomy)
+    return await posting_page(request, filters)
+
+
 @router.get("/jobs", response_model=PostingPage, responses=NOT_MODIFIED)
+@lean(_list_jobs_lean)
 async def list_jobs(request: Request, filters: FiltersDep, taxonomy: TaxonomyDep) -> Response:
     """Jobs newest first, one row per job across sources; open ones unless include_closed=true."""
     check_category(filters.category, taxonomy)
