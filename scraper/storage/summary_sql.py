@@ -58,8 +58,8 @@ class OpenSalaries:
         `first_seen` order, their cells left out."""
         make = SalaryRow._make  # tuple.__new__ itself, mapped over zips: no Python frame per row
         rows: list[SalaryRow] = []
-        for (*_, flagged), values in self.groups.items():
-            times = self.first_seen[(*_, flagged)]
+        for key, values in self.groups.items():
+            flagged, times = key[3], self.first_seen[key]
             rows += map(
                 make, zip(repeat(None), repeat(None), repeat(None), repeat(flagged), values, times, repeat(None))
             )
