@@ -92,8 +92,13 @@ def open_salaries(
     one's first_seen if asked for), and those closed at or after `closed_since`."""
     with _driver(connection).cursor(binary=True) as cursor:
         cursor.execute("SET LOCAL TimeZone = 'UTC'")
+        # The planner takes every row for a group (the CASE keys hide the columns' statistics) and sorts them all;
+        # hashing its ~120 groups takes half as long (26-65 ms against 54-130 ms a category, alternated, at 1M
+        # postings; the upkeep's reads of 20 categories 1.5-2.2 s against 1.8-2.8 s, load ~7).
+        cursor.execute("SET LOCAL enable_sort = off")
         cursor.execute(_OPEN_GROUPS, {"category": category, "closed_since": closed_since, "first_seen": first_seen})
         found = cursor.fetchall()
+        cursor.execute("SET LOCAL enable_sort TO DEFAULT")
     out = OpenSalaries()
     for is_open, flagged, seniority, remote, countries, values, latest, times, closed_at in found:
         if is_open:
