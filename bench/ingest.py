@@ -2,7 +2,10 @@
 
 COPY and upsert alternate (which goes first alternates too), each on a fresh, migrated database after a
 CHECKPOINT; the figure is the goal's: upsert rows/s / COPY rows/s (goal >= 0.5), per pair, with median and
-spread. Not a test: prints numbers (`JOBFEED_BENCH_POSTGRES_URL` names the server; default 127.0.0.1:5432/test).
+spread. Each measurement also prints the CPU seconds it took in this process and, when the server runs on this
+machine, in its backend, and the load average: on a shared machine the wall-clock ratio moves with what else
+runs (other processes' load lengthens the niced client's share most), the CPU seconds do not. Not a test:
+prints numbers (`JOBFEED_BENCH_POSTGRES_URL` names the server; default 127.0.0.1:5432/test).
 
     .venv/bin/python bench/ingest.py [--rows 100000] [--batch 500] [--changed 0.1] [--repeats 3]
 """
@@ -26,7 +29,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from psycopg.types.json import Jsonb
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, event, text
 
 from models import migrate
 from models.db import create_db_engine
@@ -143,6 +146,46 @@ def upsert_all(
     return time.perf_counter() - started, totals
 
 
+class CpuClock:
+    """CPU seconds of this process and of the engine's server backends (read from /proc: a local server only)."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.backends: set[int] = set()
+        event.listen(engine, "connect", lambda connection, _: self.backends.add(connection.info.backend_pid))
+        engine.dispose()  # connections opened from now on are seen
+        self.client = 0.0
+        self.server: dict[int, float] = {}
+
+    def start(self, engine: Engine) -> None:
+        with engine.connect():
+            pass  # the pooled connection the measurement will use, opened before the clock starts
+        self.client = time.process_time()
+        self.server = {pid: backend_seconds(pid) or 0.0 for pid in self.backends}
+
+    def stop(self) -> tuple[float, float | None]:
+        """(client CPU s, server CPU s or None when the backends cannot be read)."""
+        client = time.process_time() - self.client
+        ends = {pid: backend_seconds(pid) for pid in self.backends}
+        if any(end is None for end in ends.values()):
+            return client, None
+        return client, sum((end or 0.0) - self.server.get(pid, 0.0) for pid, end in ends.items())
+
+
+def backend_seconds(pid: int) -> float | None:
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+
+
+def cpu_text(cpu: tuple[float, float | None]) -> str:
+    client, server = cpu
+    server_text = "?" if server is None else f"{server:.2f}"
+    return f"CPU client {client:.2f} s, server {server_text} s; load {os.getloadavg()[0]:.1f}"
+
+
 def report(label: str, rows: int, seconds: float, wal: int | None = None, extra: str = "") -> None:
     wal_text = f"  WAL {wal / 1e6:8.1f} MB" if wal is not None else ""
     print(f"{label:<48} {rows:>7} rows {seconds:7.2f} s {rows / seconds:9,.0f} rows/s{wal_text}  {extra}".rstrip())
@@ -188,46 +231,55 @@ def main() -> None:
     postings = [synthetic(index) for index in range(options.rows)]
     rows = [posting_row(posting, T0) for posting in postings]
     print(f"PostgreSQL, {options.rows:,} postings, batches of {options.batch}, each on a fresh database\n")
-    ratios = []
+    ratios: list[float] = []
+    cpu_ratios: list[float] = []
     try:
         for repeat in range(options.repeats):
             rates: dict[str, float] = {}
+            cpu: dict[str, tuple[float, float | None]] = {}
             order = ("copy", "upsert") if repeat % 2 == 0 else ("upsert", "copy")
             for kind in order:
                 with fresh_database(admin) as engine:
-                    checkpoint(admin)
-                    lsn = wal_lsn(engine)
-                    if kind == "copy":
-                        seconds = copy_baseline(engine, rows)
-                        report(
-                            f"#{repeat + 1} plain COPY into an empty table",
-                            options.rows,
-                            seconds,
-                            wal_bytes(engine, lsn),
-                        )
-                    else:
+                    clock = CpuClock(engine)
+                    run_id = None
+                    if kind == "upsert":
                         run_id = start_run(engine, SOURCE, trigger="manual", owner="bench", lease_seconds=3600)
                         assert run_id is not None
+                    checkpoint(admin)
+                    lsn = wal_lsn(engine)
+                    clock.start(engine)
+                    if run_id is None:
+                        seconds = copy_baseline(engine, rows)
+                        label = f"#{repeat + 1} plain COPY into an empty table"
+                    else:
                         seconds, _ = upsert_all(engine, postings, options.batch, run_id, T0)
-                        report(
-                            f"#{repeat + 1} upsert_postings, first scrape",
-                            options.rows,
-                            seconds,
-                            wal_bytes(engine, lsn),
-                        )
-                        if repeat == options.repeats - 1:
-                            rescrapes(engine, postings, options, run_id)
+                        label = f"#{repeat + 1} upsert_postings, first scrape"
+                    cpu[kind] = clock.stop()
+                    report(label, options.rows, seconds, wal_bytes(engine, lsn), cpu_text(cpu[kind]))
+                    if run_id is not None and repeat == options.repeats - 1:
+                        rescrapes(engine, postings, options, run_id)
                     rates[kind] = options.rows / seconds
             ratios.append(rates["upsert"] / rates["copy"])
-            print(f"{'':<48} upsert rows/s / COPY rows/s = {ratios[-1]:.2f}")
-        spread = f"min {min(ratios):.2f}, max {max(ratios):.2f}"
-        under = sum(1 for r in ratios if r < 0.5)
-        print(
-            f"\nupsert rows/s / COPY rows/s: median {statistics.median(ratios):.2f} ({spread}; "
-            f"{under} of {len(ratios)} under the 0.5 goal)"
-        )
+            line = f"{'':<48} upsert rows/s / COPY rows/s = {ratios[-1]:.2f}"
+            (copy_client, copy_server), (upsert_client, upsert_server) = cpu["copy"], cpu["upsert"]
+            if copy_server is not None and upsert_server is not None:
+                cpu_ratios.append((copy_client + copy_server) / (upsert_client + upsert_server))
+                line += f"; per CPU second (client + server) {cpu_ratios[-1]:.2f}"
+            print(line)
+        print()
+        summary("upsert rows/s / COPY rows/s", ratios)
+        if len(cpu_ratios) == len(ratios):
+            summary("the same per CPU second (client + server)", cpu_ratios)
     finally:
         admin.dispose()
+
+
+def summary(label: str, ratios: list[float]) -> None:
+    under = sum(1 for ratio in ratios if ratio < 0.5)
+    print(
+        f"{label}: median {statistics.median(ratios):.2f} (min {min(ratios):.2f}, max {max(ratios):.2f}; "
+        f"{under} of {len(ratios)} under the 0.5 goal)"
+    )
 
 
 def rescrapes(engine: Engine, postings: list[NormalizedPosting], options: argparse.Namespace, run_id: int) -> None:
