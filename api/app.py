@@ -27,6 +27,9 @@ from models.taxonomy import load_taxonomy
 # these and closed after). 16 concurrent clients never open one per request, and several workers stay within
 # PostgreSQL's default of 100 connections.
 KEPT_CONNECTIONS = 20
+# The async pool of job pages and feeds on PostgreSQL (api/queries/pages.py): one event loop needs few
+# connections, and fewer backends contend less for two cores and the buffer cache.
+PAGE_CONNECTIONS = 8
 DESCRIPTION = (
     "Job postings gathered from job boards, by role category: filtered lists, feeds (RSS, Atom, JSON Feed), "
     "salary statistics and their history, the outliers validation caught, and the health of each source."
@@ -48,7 +51,7 @@ def create_app(settings: Settings | None = None, *, version_ttl_seconds: float =
 
     # PostgreSQL: job pages and feeds read on an async pool, opened here on the server's event loop (an app
     # whose lifespan never runs, a TestClient outside `with`, keeps the generic path in a thread).
-    pages = Pages(engine, connections=KEPT_CONNECTIONS) if engine.dialect.name == "postgresql" else None
+    pages = Pages(engine, connections=PAGE_CONNECTIONS) if engine.dialect.name == "postgresql" else None
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

@@ -24,6 +24,8 @@ from api.money import salary_text
 from models.text import plain_text, sanitize_html, strip_controls
 
 _ANGLE = re.compile("[<>]")
+# An http(s) URL with a host and only printable ASCII but quotes, angle brackets and spaces after it.
+_PLAIN_URL = re.compile(r"https?://[A-Za-z0-9.-]+(?::[0-9]+)?(?:[/?#][!#-;=?-~]*)?", re.IGNORECASE)
 
 
 def safe_url(url: str | None, fallback: str) -> str:
@@ -32,6 +34,8 @@ def safe_url(url: str | None, fallback: str) -> str:
     >>> safe_url("javascript:alert(1)", "https://jobfeed.example/api/v1/jobs/1")
     'https://jobfeed.example/api/v1/jobs/1'
     """
+    if url and _PLAIN_URL.fullmatch(url):
+        return url  # what the general way below returns for it, told by one regex (feeds check every item's)
     if url:
         cleaned = strip_controls(url).strip()
         try:
@@ -116,9 +120,10 @@ def item_summary(posting: Record) -> str:
     return ". ".join(parts) + "."
 
 
-def item_content_html(entry: FeedEntry) -> str:
-    summary = f"<p>{html.escape(item_summary(entry.posting))}</p>"
-    return summary + (sanitize_html(entry.description_html) or "")
+def item_content_html(entry: FeedEntry, summary: str | None = None) -> str:
+    """The summary as a paragraph, then the sanitized description (`summary`: the item's, when computed)."""
+    paragraph = f"<p>{html.escape(item_summary(entry.posting) if summary is None else summary)}</p>"
+    return paragraph + (sanitize_html(entry.description_html) or "")
 
 
 def _published(posting: Record) -> datetime:
@@ -179,6 +184,7 @@ def render_atom(meta: FeedMeta, entries: Sequence[FeedEntry]) -> bytes:
     for entry in entries:
         posting = entry.posting
         published = _rfc3339(_published(posting))
+        summary = item_summary(posting)
         out += [
             "<entry>",
             f"<id>{_xml(item_id(posting))}</id>",
@@ -187,8 +193,8 @@ def render_atom(meta: FeedMeta, entries: Sequence[FeedEntry]) -> bytes:
             f"<published>{published}</published>",
             f"<updated>{published}</updated>",
             f'<category term="{_xml(posting["category"])}"/>',
-            f'<summary type="text">{_xml(item_summary(posting))}</summary>',
-            f'<content type="html">{_xml(item_content_html(entry))}</content>',
+            f'<summary type="text">{_xml(summary)}</summary>',
+            f'<content type="html">{_xml(item_content_html(entry, summary))}</content>',
             "</entry>",
         ]
     out.append("</feed>\n")
@@ -201,13 +207,14 @@ def render_json_feed(meta: FeedMeta, entries: Sequence[FeedEntry]) -> bytes:
     items = []
     for entry in entries:
         posting = entry.posting
+        summary = item_summary(posting)
         items.append(
             {
                 "id": item_id(posting),
                 "url": safe_url(posting["url"], entry.api_url),
                 "title": item_title(posting),
-                "content_html": item_content_html(entry),
-                "summary": item_summary(posting),
+                "content_html": item_content_html(entry, summary),
+                "summary": summary,
                 "date_published": _rfc3339(_published(posting)),
                 "tags": [plain_text(t) for t in posting["tags"] if plain_text(t)],
                 "_jobfeed": posting,
