@@ -18,7 +18,7 @@ from typing import Any
 
 from models.enums import ChangeField
 from models.records import STORED, Location, NormalizedPosting, Salary, Stored
-from models.text import FORBIDDEN, clean_json, strip_controls
+from models.text import clean_json, strip_controls
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,9 +187,10 @@ def _storer(column: PostingColumn) -> Callable[[Any], Any]:
     return _store_enum if is_enum else _store_text if kind is str else _store_plain if kind in _PLAIN else stored_value
 
 
-# A storer written inline ({read}: how the column's value is read): the same tests as the function, no call.
+# A storer written inline ({read}: how the column's value is read): the same tests as the function, no call
+# (for text, strip_controls' own first test, a printable text is clean, inline; the rest of the policy called).
 _INLINE: dict[Callable[[Any], Any], str] = {
-    _store_text: "(None if (v := {read}) is None else (_sub('', v) if _search(v) else v) if v.__class__ is str "
+    _store_text: "(None if (v := {read}) is None else (v if v.isprintable() else _strip(v)) if v.__class__ is str "
     "else _general(v))",
     _store_enum: "(None if (v := {read}) is None else v._value_ if isinstance(v, Enum) else _general(v))",
     _store_plain: "(v if (v := {read}) is None or v.__class__ in _PLAIN else _general(v))",
@@ -205,8 +206,7 @@ def _compile_stored_values() -> Callable[[NormalizedPosting], dict[str, Any]]:
         "Enum": Enum,
         "_PLAIN": _PLAIN,
         "_general": stored_value,
-        "_search": FORBIDDEN.search,
-        "_sub": FORBIDDEN.sub,
+        "_strip": strip_controls,
     }
     composites = sorted({column.composite for column in POSTING_COLUMNS if column.composite is not None})
     items = []
