@@ -21,12 +21,16 @@ def install_docs(app: FastAPI) -> None:
     """Add /docs, /redoc and their assets; `app` must be built with docs_url=None and redoc_url=None."""
     app.mount(ASSETS_PATH, StaticFiles(directory=ASSETS_DIR), name="docs-assets")
     openapi_url = app.openapi_url or "/openapi.json"
+    title = app.title
+    # The pages close over strings, not over `app`: FastAPI caches what it learns of each endpoint function in
+    # process-wide caches (4,096 entries), so an endpoint closing over its app would keep every app a process
+    # builds alive, with its routes, models and engine (the tests build hundreds).
 
     @app.get("/docs", include_in_schema=False)
     async def swagger_ui() -> HTMLResponse:
         return get_swagger_ui_html(
             openapi_url=openapi_url,
-            title=f"{app.title} - API documentation",
+            title=f"{title} - API documentation",
             swagger_js_url=f"{ASSETS_PATH}/swagger-ui-bundle.js",
             swagger_css_url=f"{ASSETS_PATH}/swagger-ui.css",
             swagger_favicon_url=f"{ASSETS_PATH}/favicon.png",
@@ -36,7 +40,7 @@ def install_docs(app: FastAPI) -> None:
     async def redoc() -> HTMLResponse:
         return get_redoc_html(
             openapi_url=openapi_url,
-            title=f"{app.title} - API reference",
+            title=f"{title} - API reference",
             redoc_js_url=f"{ASSETS_PATH}/redoc.standalone.js",
             redoc_favicon_url=f"{ASSETS_PATH}/favicon.png",
             with_google_fonts=False,
