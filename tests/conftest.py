@@ -14,14 +14,18 @@ import re
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
-from sqlalchemy import Engine, text
 
 import tests.properties  # noqa: F401  (hypothesis's profile: fewer examples under make test-fast)
-from models import migrate
-from models.db import create_db_engine
-from models.tables import Base
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+# SQLAlchemy, alembic and the models are imported by the fixtures that use them, not here: under xdist the
+# controlling process loads this file too, runs no test, and would spend 0.4 s importing them before it starts
+# the workers.
 
 SLOW_MODULE = re.compile(r"^pytestmark = pytest\.mark\.slow\b", re.MULTILINE)
 
@@ -56,6 +60,10 @@ if IN_CI and BACKENDS != ["postgresql", "sqlite"]:
 
 def _postgres_available() -> str | None:
     """None when PostgreSQL answers, else why not."""
+    from sqlalchemy import text
+
+    from models.db import create_db_engine
+
     engine = create_db_engine(POSTGRES_ADMIN_URL, pool_pre_ping=False)
     try:
         with engine.connect() as connection:
@@ -76,6 +84,10 @@ def postgres_url() -> Iterator[str]:
         if IN_CI:
             pytest.fail(message + " (CI=true: PostgreSQL tests must not be skipped)")
         pytest.skip(message)
+    from sqlalchemy import text
+
+    from models.db import create_db_engine
+
     name = f"jobfeed_test_{uuid.uuid4().hex[:10]}"
     admin = create_db_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
@@ -95,6 +107,9 @@ def sqlite_url(tmp_path_factory: pytest.TempPathFactory) -> str:
 
 
 def _migrated_engine(url: str) -> Engine:
+    from models import migrate
+    from models.db import create_db_engine
+
     engine = create_db_engine(url)
     migrate.upgrade(engine)
     return engine
@@ -123,6 +138,8 @@ def engine(request: pytest.FixtureRequest) -> Engine:
 
 
 def empty_tables(engine: Engine) -> None:
+    from models.tables import Base
+
     with engine.begin() as connection:
         for table in reversed(Base.metadata.sorted_tables):
             connection.execute(table.delete())
