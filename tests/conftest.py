@@ -40,11 +40,19 @@ def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool 
     return None
 
 
-def pytest_collection_finish(session: pytest.Session) -> None:
-    """Collection leaves a large heap of long-lived objects (modules, parameters, strategies): freezing them spares
-    the cyclic garbage collector from walking them again in every collection during the run (about 6% of its CPU)."""
-    gc.collect()
-    gc.freeze()
+@pytest.hookimpl(wrapper=True)
+def pytest_collection(session: pytest.Session) -> Iterator[object]:
+    """Collection imports every test module and builds a large heap of long-lived objects (modules, parameters,
+    strategies). The cyclic garbage collector is off meanwhile (it walked that growing heap ~580 times, about 1 s of
+    each worker's start-up) and runs once at the end; the survivors are then frozen, which spares every collection
+    during the run from walking them again (about 6% of its CPU)."""
+    gc.disable()
+    try:
+        return (yield)
+    finally:
+        gc.enable()
+        gc.collect()
+        gc.freeze()
 
 
 POSTGRES_ADMIN_URL = os.environ.get("JOBFEED_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
