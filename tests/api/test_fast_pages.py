@@ -51,11 +51,16 @@ def test_pages_are_byte_for_byte_the_schema_s_serialization(db: Engine, client: 
 def test_concurrent_misses_render_once_and_share_the_body() -> None:
     cache = ResponseCache()
     renders = 0
+    calling = threading.Semaphore(0)  # released by each caller just before it calls render_once
 
     def slow() -> bytes:
         nonlocal renders
         renders += 1
-        time.sleep(1.0)  # long enough for every caller to arrive, even on a loaded machine
+        # Every caller is on its way in (however loaded the machine), and has a few bytecodes to go to the in-flight
+        # check: the render lasts until then, not a fixed second.
+        for _ in range(16):
+            assert calling.acquire(timeout=10)
+        time.sleep(0.2)
         return b'{"slow": true}'
 
     def at_once(token: str) -> list[bytes]:
@@ -63,6 +68,7 @@ def test_concurrent_misses_render_once_and_share_the_body() -> None:
 
         def request(_: int) -> bytes:
             arrived.wait()
+            calling.release()
             return cache.render_once("/api/v1/salaries?", token, slow)
 
         with ThreadPoolExecutor(16) as pool:
