@@ -77,14 +77,14 @@ class Recorder:
 def scheduler_factory(committing_engine: Engine) -> Iterator[Callable[..., tuple[Scheduler, Recorder]]]:
     started: list[Scheduler] = []
 
-    def build(*names: str) -> tuple[Scheduler, Recorder]:
+    def build(*names: str, lease_seconds: float = 5) -> tuple[Scheduler, Recorder]:
         recorder = Recorder(committing_engine)
         scheduler = Scheduler(
             committing_engine,
             [config(name) for name in names],
             runner=recorder,
             owner="test",
-            lease_seconds=5,
+            lease_seconds=lease_seconds,
             poll_seconds=0.2,
         )
         started.append(scheduler)
@@ -134,7 +134,7 @@ def test_stop_lets_the_running_batch_finish(committing_engine: Engine, scheduler
 
 
 def test_lease_is_renewed_while_a_run_is_active(committing_engine: Engine, scheduler_factory: Any) -> None:
-    _, recorder = scheduler_factory("slow")
+    _, recorder = scheduler_factory("slow", lease_seconds=3)  # renewed every second
     assert recorder.slow_started.wait(15)
     (run,) = all_runs(committing_engine)
     first_lease = run.lease_expires_at
