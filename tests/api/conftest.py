@@ -24,19 +24,23 @@ BASE_TIME = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 _external_ids = count(1)
 
 
-def app_for(engine: Engine, **settings: Any) -> TestClient:
-    url = engine.url.render_as_string(hide_password=False)
+def settings_for(url: str, **settings: Any) -> Settings:
     # No rate limit unless a test asks for one: tests send requests as fast as they can.
     options: dict[str, Any] = {"database_url": url, "admin_token": ADMIN_TOKEN, "rate_limit": "off", **settings}
-    return TestClient(create_app(Settings(**options), version_ttl_seconds=0))
+    return Settings(**options)
+
+
+def app_for(engine: Engine, **settings: Any) -> TestClient:
+    url = engine.url.render_as_string(hide_password=False)
+    return TestClient(create_app(settings_for(url, **settings), version_ttl_seconds=0))
 
 
 @pytest.fixture(scope="session")
 def openapi(sqlite_url: str) -> dict[str, Any]:
-    """The schema at /openapi.json, as every app of the tests serves it (it follows from the code and the taxonomy,
-    not from the data or the backend): fetched once, because building it takes an app ~0.15 s of CPU."""
-    settings = Settings(database_url=sqlite_url, admin_token=ADMIN_TOKEN, rate_limit="off")
-    with TestClient(create_app(settings, version_ttl_seconds=0)) as client:
+    """The schema at /openapi.json as the apps of `app_for`'s defaults serve it (it follows from the code, the
+    taxonomy and the rate-limit setting, not from the data or the backend): fetched once, because building it takes
+    an app ~0.15 s of CPU. A test of another setting's schema asks its own app."""
+    with TestClient(create_app(settings_for(sqlite_url), version_ttl_seconds=0)) as client:
         schema: dict[str, Any] = client.get("/openapi.json").json()
     return schema
 
