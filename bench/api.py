@@ -2,7 +2,8 @@
 rows take the PostgreSQL COPY path) and summaries, the API under uvicorn (one worker), and an asyncio client
 in a process of its own measuring distinct URLs (cursor pages walked beforehand, categories x countries),
 cold figures (first request after start, first after a run lands) and ratios to a static JSON endpoint of
-the same size served by the same app in the same run. Prints figures; asserts nothing.
+the same size served by the same app in the same run, with the CPU each request costs the server, PostgreSQL
+(read from /proc: a local server) and the client. Prints figures; asserts nothing.
 
     .venv/bin/python bench/api.py [--rows 1000000] [--seconds 5] [--connections 16] [--pages 20] [--repeats 3]
                                   [--db NAME] [--keep] [--statistics-only]
@@ -254,6 +255,52 @@ async def hammer(port: int, paths: Iterator[str], seconds: float, connections: i
     }
 
 
+def _process_seconds(pid: int) -> float | None:
+    """CPU seconds (user + system) a local process has used, or None where /proc does not tell."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+class CpuProbe:
+    """CPU seconds of the server process, of the PostgreSQL backends of the bench database (a local server) and
+    of this client: what a request costs each, whatever else the machine runs (ratios of rates depend on that)."""
+
+    def __init__(self, server_pid: int, url: str) -> None:
+        self.server_pid = server_pid
+        self.engine = create_db_engine(url)
+
+    def read(self) -> dict[str, float]:
+        with self.engine.connect() as connection:
+            pids = connection.execute(
+                text("SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()")
+            ).scalars()
+            backends = {pid: _process_seconds(pid) for pid in pids}
+        return {
+            "server": _process_seconds(self.server_pid) or 0.0,
+            **{f"pg{pid}": seconds for pid, seconds in backends.items() if seconds is not None},
+            "client": time.process_time(),
+        }
+
+    @staticmethod
+    def per_request(before: dict[str, float], after: dict[str, float], requests: int) -> dict[str, float]:
+        """ms of CPU per request: server, PostgreSQL (backends new since `before` count whole), client."""
+        pg = sum(seconds - before.get(key, 0.0) for key, seconds in after.items() if key.startswith("pg"))
+        used = {"server": after["server"] - before["server"], "pg": pg, "client": after["client"] - before["client"]}
+        return {key: seconds / max(requests, 1) * 1000 for key, seconds in used.items()}
+
+
+async def measured(probe: CpuProbe, port: int, paths: Iterator[str], options: dict[str, Any]) -> dict[str, Any]:
+    """`hammer`, with the CPU each request cost (`CpuProbe`)."""
+    before = await asyncio.to_thread(probe.read)
+    figures: dict[str, Any] = await hammer(port, paths, options["seconds"], options["connections"])
+    figures["cpu"] = CpuProbe.per_request(before, await asyncio.to_thread(probe.read), int(figures["requests"]))
+    return figures
+
+
 async def client_main(port: int, options: dict[str, Any], url: str) -> dict[str, Any]:
     """Everything the client process measures, in order; returns the figures."""
     for _ in range(600):  # the server binds first; the client only connects once it answers
@@ -329,7 +376,7 @@ async def client_main(port: int, options: dict[str, Any], url: str) -> dict[str,
     await asyncio.to_thread(land_a_run, create_db_engine(url), 50, first_id + 1_000_000)
     await asyncio.sleep(1.5)
     random.Random(3).shuffle(jobs)
-    measured = [(f"jobs, {len(jobs):,} distinct uncached URLs", jobs)]
+    rows_measured = [(f"jobs, {len(jobs):,} distinct uncached URLs", jobs)]
     for ext in ("rss", "atom", "json"):
         feeds = [
             f"/feeds/{category}.{ext}?{urlencode({'country': country, 'seniority': seniority.value, **remote})}"
@@ -339,16 +386,17 @@ async def client_main(port: int, options: dict[str, Any], url: str) -> dict[str,
             for remote in ({}, *({"remote": mode.value} for mode in RemoteMode))
         ]
         random.Random(4).shuffle(feeds)
-        measured.append((f"feeds .{ext}, {len(feeds):,} distinct uncached URLs", feeds))
+        rows_measured.append((f"feeds .{ext}, {len(feeds):,} distinct uncached URLs", feeds))
     rows = {}
-    for label, paths in [*measured, ("jobs, one URL repeated (cache hits)", [jobs[-1]] * 10**7)]:
+    probe = CpuProbe(options["server_pid"], url)
+    for label, paths in [*rows_measured, ("jobs, one URL repeated (cache hits)", [jobs[-1]] * 10**7)]:
         size = len((await timed_get(port, paths[-1]))[2])
         # static and the row alternate `repeats` times; a row's URLs are never asked twice (nor the probe above)
         queue, pairs = iter(paths[:-1]), []
         for _ in range(options["repeats"]):
             static_paths = iter([f"/bench/static/{size}"] * 10**7)
-            static = await hammer(port, static_paths, options["seconds"], options["connections"])
-            pairs.append((await hammer(port, queue, options["seconds"], options["connections"]), static))
+            static = await measured(probe, port, static_paths, options)
+            pairs.append((await measured(probe, port, queue, options), static))
         rows[label] = (size, pairs)
     figures["rows"] = rows
     return figures
@@ -401,6 +449,18 @@ def report(figures: dict[str, Any], connections: int, seconds: float) -> None:
             f"{label:44} {size:>6} {found['rate']:>6.0f} {found['p50']:>7.1f} {found['p95']:>7.1f} "
             f"{found['p99']:>7.1f} {statistics.median(s['rate'] for _, s in pairs):>6.0f} {spread:>16} {errors:>4}"
         )
+    print(
+        "\nCPU per request (ms, medians of the repeats): the server process, PostgreSQL's backends of the bench "
+        "database, the client; on a busy machine the ratio of rates tends to the inverse ratio of these totals"
+    )
+    print(f"{'endpoint':44} {'server':>7} {'pg':>7} {'client':>7} {'static server':>14} {'static client':>14}")
+    for label, (_size, pairs) in figures["rows"].items():
+        cost = {key: statistics.median(f["cpu"][key] for f, _ in pairs) for key in ("server", "pg", "client")}
+        static_cost = {key: statistics.median(s["cpu"][key] for _, s in pairs) for key in ("server", "client")}
+        print(
+            f"{label:44} {cost['server']:>7.2f} {cost['pg']:>7.2f} {cost['client']:>7.2f} "
+            f"{static_cost['server']:>14.2f} {static_cost['client']:>14.2f}"
+        )
 
 
 def main() -> None:
@@ -451,6 +511,7 @@ def main() -> None:
         results = context.Queue()
         options = {"seconds": args.seconds, "connections": args.connections, "pages": args.pages}
         options["repeats"] = args.repeats
+        options["server_pid"] = server.pid
         options["statistics_only"] = args.statistics_only
         client = context.Process(target=client_process, args=(port, options, url, results))
         client.start()

@@ -10,6 +10,7 @@ rendered by the generic path instead. PostgreSQL only; SQLite keeps the generic 
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import re
 import typing
@@ -229,13 +230,21 @@ class Pages:
     def __init__(self, engine: Engine, *, connections: int) -> None:
         self.pool = _pool(engine.url.render_as_string(hide_password=False), max_size=connections)
         self.statements = PageStatements(engine)
+        self._reading: asyncio.Future[DataVersion] | None = None
         self._version_sql = [
             str(statement.compile(dialect=_DIALECT, compile_kwargs={"literal_binds": True}))
             for statement in VERSION_STATEMENTS
         ]
 
     async def version(self) -> DataVersion:
-        """The data version (`data_version`), read on the pool."""
+        """The data version (`data_version`), read on the pool; requests that ask while it is read share that
+        read (each time the cache's version ages out, every request in flight asks at once)."""
+        if self._reading is None:
+            reading = self._reading = asyncio.ensure_future(self._read_version())
+            reading.add_done_callback(lambda _done: setattr(self, "_reading", None))
+        return await asyncio.shield(self._reading)
+
+    async def _read_version(self) -> DataVersion:
         async with self.pool.connection() as connection:
             rows = [await (await connection.execute(sql, prepare=True)).fetchone() for sql in self._version_sql]
         return version_of(rows)
