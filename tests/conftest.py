@@ -55,10 +55,28 @@ def pytest_collection(session: pytest.Session) -> Iterator[object]:
         gc.freeze()
 
 
+POSTGRES_ONLY_FIXTURES = frozenset({"postgres_url", "pg_engine", "committing_pg_engine"})
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Without PostgreSQL among the backends (make test-fast), the tests of PostgreSQL-only behaviour are
+    deselected, as the PostgreSQL half of every database test is: the fast loop is the SQLite loop."""
+    if "postgresql" in BACKENDS:
+        return
+    kept, dropped = [], []
+    for item in items:
+        uses = POSTGRES_ONLY_FIXTURES.intersection(getattr(item, "fixturenames", ()))
+        (dropped if uses else kept).append(item)
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = kept
+
+
 POSTGRES_ADMIN_URL = os.environ.get("JOBFEED_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
-# The backends `engine` runs each test on: both unless told otherwise (make test-fast runs SQLite alone). The
-# PostgreSQL-only fixtures (`pg_engine`, `committing_pg_engine`) run whatever this says.
+# The backends the database tests run on: both unless told otherwise (make test-fast runs SQLite alone). `engine`
+# is parametrized over them; a test of PostgreSQL-only behaviour (`pg_engine`, `committing_pg_engine`) is
+# deselected when PostgreSQL is not among them.
 BACKENDS = os.environ.get("JOBFEED_TEST_BACKENDS", "postgresql,sqlite").replace(" ", "").split(",")
 if not BACKENDS or not set(BACKENDS) <= {"postgresql", "sqlite"}:
     raise ValueError(f"JOBFEED_TEST_BACKENDS={os.environ['JOBFEED_TEST_BACKENDS']!r}: name postgresql and/or sqlite")

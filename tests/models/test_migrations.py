@@ -11,9 +11,10 @@ from sqlalchemy import Engine, inspect
 from models import migrate
 from models.db import create_db_engine
 from models.tables import Base, declared_in
+from tests.conftest import BACKENDS
 
 
-@pytest.fixture(params=["postgresql", "sqlite"])
+@pytest.fixture(params=BACKENDS)
 def blank_engine(request: pytest.FixtureRequest, tmp_path) -> Engine:  # type: ignore[no-untyped-def]
     """An empty database of each backend, not yet migrated."""
     if request.param == "sqlite":

@@ -171,14 +171,14 @@ def test_a_receiver_that_hangs_is_cut_off_at_the_timeout_and_retried(
     committing_engine: Engine, fixture_server: Any, receiver: Receiver
 ) -> None:
     run_with_search(committing_engine, fixture_server, receiver.url)
-    receiver.stalls = [30.0]  # reads the request, then never answers within the sender's 0.5 s
+    receiver.stalls = [30.0]  # reads the request, then never answers within the sender's 0.2 s
 
-    first = sender(committing_engine, timeout_seconds=0.5).send_due()
+    first = sender(committing_engine, timeout_seconds=0.2).send_due()
     (pending,) = deliveries(committing_engine)
     assert (first.retrying, pending.status, pending.attempts, pending.last_error) == (1, "pending", 1, "timed out")
     assert pending.lease_expires_at is None  # released for the next pass, not left to the lease
 
-    second = sender(committing_engine, timeout_seconds=0.5).send_due()
+    second = sender(committing_engine).send_due()
     assert second.delivered == 1 and deliveries(committing_engine)[0].status == "delivered"
     ids = [headers["webhook-id"] for headers, _ in receiver.received]
     assert len(ids) == 2 and ids[0] == ids[1]
