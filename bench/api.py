@@ -244,6 +244,11 @@ async def hammer(port: int, paths: Iterator[str], seconds: float, connections: i
     began = time.perf_counter()
     await asyncio.gather(*(client() for _ in range(connections)))
     elapsed = time.perf_counter() - began
+    if not latencies:
+        raise SystemExit(
+            "bench/api.py: a measurement found its distinct URLs used up before it began; walk more of them "
+            "(--pages) or measure for less time (--seconds)"
+        )
     latencies.sort()
     return {
         "rate": len(latencies) / elapsed,
