@@ -18,6 +18,7 @@ import asyncio
 import json
 import multiprocessing
 import os
+import queue
 import random
 import socket
 import statistics
@@ -414,6 +415,18 @@ def client_process(port: int, options: dict[str, Any], url: str, results: Any) -
 # ---------------------------------------------------------------------------------------------- main
 
 
+def _result_of(client: Any, results: Any) -> dict[str, Any]:
+    """The client's figures; an exit without them (its traceback is printed above) ends the bench, not a wait."""
+    while True:
+        try:
+            figures: dict[str, Any] = results.get(timeout=1.0)
+            return figures
+        except queue.Empty:
+            if not client.is_alive():
+                message = f"bench/api.py: the client process ended (exit code {client.exitcode}) with no figures"
+                raise SystemExit(message) from None
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -520,7 +533,7 @@ def main() -> None:
         options["statistics_only"] = args.statistics_only
         client = context.Process(target=client_process, args=(port, options, url, results))
         client.start()
-        figures = results.get()
+        figures = _result_of(client, results)
         client.join()
         report(figures, args.connections, args.seconds)
     finally:
