@@ -155,13 +155,17 @@ def _handler(board: DemoBoard) -> type[BaseHTTPRequestHandler]:
 
         def _send(self, *, head: bool) -> None:
             response = board.respond(self.path)
-            self.send_response(response.status)
-            self.send_header("Content-Type", response.content_type)
-            self.send_header("Content-Length", str(len(response.body)))
-            self.send_header("Cache-Control", "no-cache")
-            self.end_headers()
-            if not head:
-                self.wfile.write(response.body)
+            try:
+                self.send_response(response.status)
+                self.send_header("Content-Type", response.content_type)
+                self.send_header("Content-Length", str(len(response.body)))
+                self.send_header("Cache-Control", "no-cache")
+                self.end_headers()
+                if not head:
+                    self.wfile.write(response.body)
+            except ConnectionError:  # the scraper hung up mid-answer (a run stopped at shutdown): nothing to tell
+                self.close_connection = True
+                logger.debug("demo board: %s hung up before the answer to %s was sent", self.client_address, self.path)
 
         def log_message(self, format: str, *args: Any) -> None:
             logger.debug("demo board: " + format, *args)

@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import math
+import socket
 import ssl
+import struct
+import threading
+import time
 import tomllib
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from urllib.parse import urlsplit
 
 import httpx
 import pytest
@@ -17,6 +22,7 @@ from scraper.demo import DemoBoard, board_state, demo_sources_toml
 from scraper.demo.catalogue import BOARDS, ROTATION_FIRST_ID, DemoJob, Pay, load_catalogue, parse_catalogue
 from scraper.demo.market import load_market
 from scraper.demo.renderers.featured import featured_salary, relative_age
+from scraper.demo.routing import Response
 from scraper.demo.site import lever_id
 from scraper.errors import ParseError
 from scraper.fetching import Fetcher, FetchPolicy
@@ -442,3 +448,33 @@ def test_the_generated_boards_state_every_category_and_a_few_absurd_salaries(boa
     assert len(salaried - {"other"}) == 19
     implausible = [p for p in normalized if any(f.code == "salary_implausible" for f in p.flags)]
     assert len(implausible) == load_market().absurd
+
+
+class _HeldBoard(DemoBoard):
+    """A demo board whose answers wait until `release` is set, once `asked` says a request arrived."""
+
+    def __init__(self) -> None:
+        super().__init__(round_seconds=math.inf)
+        self.asked = threading.Event()
+        self.release = threading.Event()
+
+    def respond(self, target: str) -> Response:
+        self.asked.set()
+        self.release.wait(5)
+        return super().respond(target)
+
+
+def test_a_scraper_that_hangs_up_mid_answer_is_no_error(capsys: pytest.CaptureFixture[str]) -> None:
+    # A run stopped at shutdown closes its connection while the board answers: no traceback on the demo's output.
+    with _HeldBoard() as board:
+        host, port = urlsplit(board.url).hostname, urlsplit(board.url).port
+        client = socket.create_connection((host, port))
+        client.sendall(b"GET /healthz HTTP/1.1\r\nHost: demo\r\n\r\n")
+        assert board.asked.wait(5)
+        client.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))  # close with a reset
+        client.close()
+        time.sleep(0.1)
+        board.release.set()
+        with httpx.Client() as after:  # the board still answers the next scraper
+            assert after.get(f"{board.url}/", timeout=5).status_code == 200
+    assert "Traceback" not in capsys.readouterr().err
