@@ -102,17 +102,18 @@ def posting_conditions(session: Session, filters: PostingFilters) -> list[Column
     if filters.company is not None:
         conditions.append(Posting.company == value("company"))
     if filters.tag is not None:
-        conditions.append(json_array_has(session, Posting.tags, filters.tag, case_insensitive=True, name="filter_tag"))
+        tag = values["filter_tag"]
+        conditions.append(json_array_has(session, Posting.tags, tag, case_insensitive=True, name="filter_tag"))
     if filters.featured is not None:
         conditions.append(Posting.featured.is_(filters.featured))
     if filters.remote is not None:
         conditions.append(Posting.remote == value("remote"))
     if filters.country is not None:
-        conditions.append(json_array_has(session, Posting.countries, filters.country.upper(), name="filter_country"))
+        conditions.append(json_array_has(session, Posting.countries, values["filter_country"], name="filter_country"))
     if filters.seniority is not None:
         conditions.append(Posting.seniority == value("seniority"))
     if filters.employment_type is not None:
-        employment = filters.employment_type.value
+        employment = values["filter_employment_type"]
         conditions.append(json_array_has(session, Posting.employment_types, employment, name="filter_employment_type"))
     if filters.min_salary_usd is not None:
         top = func.coalesce(Posting.annual_usd_max, Posting.annual_usd_min)
