@@ -89,13 +89,10 @@ async def cached_bytes(
 def _through_session(
     request: Request, cache: ResponseCache, key: str, render: Render, media_type: str, stale_while_refreshing: bool
 ) -> Response:
-    sessions = request.app.state.read_sessions
-
     def render_apart(version: DataVersion) -> bytes:
-        with sessions() as own:
-            return render(own, version)
+        return _render_apart(request, render, version)
 
-    with sessions() as session:
+    with request.app.state.read_sessions() as session:
         return cached_response(
             request,
             cache,
@@ -134,6 +131,7 @@ async def cached_fast(
 
 
 def _render_apart(request: Request, render: Render, version: DataVersion) -> bytes:
+    """`render` in a read session of its own (a render apart from the request's session, or from none)."""
     with request.app.state.read_sessions() as session:
         return render(session, version)
 
