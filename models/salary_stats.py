@@ -217,6 +217,18 @@ class HistoryPoint(NamedTuple):
     quartiles: tuple[float, float, float] | None
 
 
+def history_point(start: date, sorted_values: Sequence[float]) -> HistoryPoint:
+    """The point of a bucket whose open salaries are `sorted_values` (ascending).
+
+    >>> history_point(date(2026, 11, 30), [10.0, 20.0, 30.0, 40.0, 50.0])
+    HistoryPoint(start=datetime.date(2026, 11, 30), postings=5, quartiles=(20.0, 30.0, 40.0))
+    """
+    if not sorted_values:
+        return HistoryPoint(start, 0, None)
+    low, mid, high = (percentile_cont(sorted_values, q) for q in QUARTILES)
+    return HistoryPoint(start, len(sorted_values), (low, mid, high))
+
+
 _first_seen = attrgetter("first_seen")
 
 
@@ -251,12 +263,7 @@ def salary_history_points(rows: Sequence[SalaryRow], starts: Sequence[date], buc
             gone.append(heapq.heappop(leaving)[2])
         if gone:
             open_values = _without(open_values, sorted(gone))
-        count = len(open_values)
-        quartiles = None
-        if count:
-            low, mid, high = (percentile_cont(open_values, q) for q in QUARTILES)
-            quartiles = (low, mid, high)
-        points.append(HistoryPoint(start, count, quartiles))
+        points.append(history_point(start, open_values))
     return points
 
 

@@ -26,8 +26,8 @@ from models.salary_stats import (
     HistoryPoint,
     OwnGroup,
     SalaryRow,
+    history_point,
     next_bucket,
-    percentile_cont,
     utc_midnight,
 )
 
@@ -134,15 +134,8 @@ def current_history_points(
             ]
             if closed:
                 values = sorted(values + closed)
-            points[include_flagged].append(_point(start, values))
+            points[include_flagged].append(history_point(start, values))
     return points, past
-
-
-def _point(start: date, sorted_values: Sequence[float]) -> HistoryPoint:
-    if not sorted_values:
-        return HistoryPoint(start, 0, None)
-    low, mid, high = (percentile_cont(sorted_values, q) for q in QUARTILES)
-    return HistoryPoint(start, len(sorted_values), (low, mid, high))
 
 
 # Each bucket over the postings open at some time during it: first seen before its end, not closed before its
