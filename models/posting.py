@@ -187,54 +187,24 @@ def _storer(column: PostingColumn) -> Callable[[Any], Any]:
     return _store_enum if is_enum else _store_text if kind is str else _store_plain if kind in _PLAIN else stored_value
 
 
-# A storer written inline ({read}: how the column's value is read): the same tests as the function, no call
-# (for text, strip_controls' own first test, a printable text is clean, inline; the rest of the policy called).
-_INLINE: dict[Callable[[Any], Any], str] = {
-    _store_text: "(None if (v := {read}) is None else (v if v.isprintable() else _strip(v)) if v.__class__ is str "
-    "else _general(v))",
-    _store_enum: "(None if (v := {read}) is None else v._value_ if isinstance(v, Enum) else _general(v))",
-    _store_plain: "(v if (v := {read}) is None or v.__class__ in _PLAIN else _general(v))",
-}
+def _getter(column: PostingColumn) -> Callable[[NormalizedPosting], Any]:
+    if column.composite is None:
+        return operator.attrgetter(column.field)
+    composite, name = column.composite, column.field
+
+    def get(posting: NormalizedPosting) -> Any:
+        part = getattr(posting, composite)
+        return None if part is None else getattr(part, name)
+
+    return get
 
 
-def _compile_stored_values() -> Callable[[NormalizedPosting], dict[str, Any]]:
-    """`stored_values` written out as one function of the columns: each value read by attribute access and
-    stored by its column's storer (`_storer`), inline where that is a type test. Rows are built once per posting
-    written or compared; a getter call and a storer call per column cost 18.7 us per posting against 12.8 us
-    written out (the bench's postings, 29 columns)."""
-    namespace: dict[str, Any] = {
-        "Enum": Enum,
-        "_PLAIN": _PLAIN,
-        "_general": stored_value,
-        "_strip": strip_controls,
-    }
-    composites = sorted({column.composite for column in POSTING_COLUMNS if column.composite is not None})
-    items = []
-    for position, column in enumerate(POSTING_COLUMNS):
-        part = column.composite
-        read = f"posting.{column.field}" if part is None else f"(None if {part} is None else {part}.{column.field})"
-        store = _storer(column)
-        if store in _INLINE:
-            items.append(f"{column.name!r}: {_INLINE[store].format(read=read)}")
-        else:
-            namespace[f"_store_{position}"] = store
-            items.append(f"{column.name!r}: _store_{position}({read})")
-    source = "\n".join(
-        [
-            "def stored_values(posting):",
-            *(f"    {part} = posting.{part}" for part in composites),
-            "    return {" + ", ".join(items) + "}",
-        ]
-    )
-    exec(compile(source, f"<{__name__}.stored_values>", "exec"), namespace)
-    function: Callable[[NormalizedPosting], dict[str, Any]] = namespace["stored_values"]
-    function.__doc__ = (
-        "Every content column's value for one record (the key, `source` and `external_id`, not included)."
-    )
-    return function
+_STORERS = tuple((column.name, _getter(column), _storer(column)) for column in POSTING_COLUMNS)
 
 
-stored_values = _compile_stored_values()
+def stored_values(posting: NormalizedPosting) -> dict[str, Any]:
+    """Every content column's value for one record (the key, `source` and `external_id`, not included)."""
+    return {name: store(get(posting)) for name, get, store in _STORERS}
 
 
 def hashed_content(values: Mapping[str, Any]) -> list[Any]:

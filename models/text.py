@@ -16,7 +16,7 @@ import nh3
 # carriage return (PostgreSQL refuses NUL, XML 1.0 refuses them all), DEL and the C1 controls, lone
 # surrogates (a bad decode or a JSON "\ud83d" escape leaves them: PostgreSQL's json type refuses them and
 # so does UTF-8, which failed a whole batch), and the noncharacters U+FFFE and U+FFFF (XML refuses them).
-FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 _SPACE = re.compile(r"\s+")
 _ANGLE = re.compile("[<>]")
 # What HTML parsing can change in a text: tags, character references, carriage returns (made newlines) and a
@@ -56,7 +56,7 @@ def strip_controls(text: str) -> str:
     # Every forbidden character is unprintable (Cc, Cs, Cn): most texts are told clean by one C loop.
     if text.isprintable() or _surely_clean(text):
         return text
-    return FORBIDDEN.sub("", text) if FORBIDDEN.search(text) else text
+    return _FORBIDDEN.sub("", text) if _FORBIDDEN.search(text) else text
 
 
 def clean_text(text: str | None) -> str | None:
