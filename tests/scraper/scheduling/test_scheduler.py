@@ -215,7 +215,10 @@ def test_two_scheduler_processes_run_each_slot_once(shared_postgres: Engine) -> 
     assert len(per_run) == len(set(per_run)), "a claimed run was executed twice"
     per_slot = [(source, slot) for _, source, _, slot, _ in recorded]
     assert len(per_slot) == len(set(per_slot)), "a slot ran twice"
-    assert {run.id for run in all_runs(shared_postgres)} == set(per_run), "a slot was claimed but never run"
+    # A slot whose source still had a run going, or that came while no scheduler ran (the processes stop one
+    # after the other), is recorded `missed`, never run; every other row was claimed to run, and ran.
+    claimed = {run.id for run in all_runs(shared_postgres) if run.status != "missed"}
+    assert claimed == set(per_run), "a slot was claimed but never run"
     for source in ("alpha", "beta"):
         slots = sorted(slot for _, s, _, slot, _ in recorded if s == source)
         assert all((slot.timestamp() - slot_offset(source, every)) % every == 0 for slot in slots)
