@@ -1,11 +1,11 @@
 """Job pages and feed items on PostgreSQL with no ORM session and no thread hop: PostgreSQL writes each posting
-record's JSON, and the statement of each shape of filters is compiled once (from `page_statement`, the generic
-path's) and run on an async psycopg pool.
+record's JSON text, the statement of each shape of filters is compiled once (from `page_statement`, the generic
+path's) and run on an async psycopg pool, and a page is its records' text spliced, with no parse per record.
 
 The bytes are those of the generic path (`posting_page_json`): the SQL serves each value as `record_values`
-does (closed vocabularies, lists, composites, timestamps as orjson writes them), and orjson writes the page.
-A page holding a value the SQL cannot serve that way (a list column that is no list: a writer bug) is
-rendered by the generic path instead. PostgreSQL only; SQLite keeps the generic path.
+does (closed vocabularies, lists, composites) and writes it as orjson does (compact, timestamps, floats). A page
+holding a value the SQL cannot serve that way (a list column that is no list: a writer bug; a whole float from
+1e16) is rendered by the generic path instead. PostgreSQL only; SQLite keeps the generic path.
 """
 
 from __future__ import annotations
@@ -50,85 +50,123 @@ def _timestamp(column: str) -> str:
     return f"""CASE WHEN {column} IS NOT NULL THEN to_char({utc}, 'YYYY-MM-DD"T"HH24:MI:SS') || {fraction} || 'Z' END"""
 
 
-def _float(column: str) -> str:
-    """A float8 as a JSON number that reads back as a float (PostgreSQL writes 60000.0 as 60000); the infinities
-    and NaN as null, as orjson writes them."""
-    whole = f"({column}::text || '.0')::json"
-    return f"CASE WHEN abs({column}) < 1e15 AND {column} = trunc({column}) THEN {whole} WHEN abs({column}) < 'Infinity' THEN to_json({column}) END"  # noqa: E501
+def _timestamp_json(column: str) -> str:
+    return f"""coalesce('"' || {_timestamp(column)} || '"', 'null')"""
 
 
-def _jsonb_list(column: str, item: Any) -> tuple[str, str | None]:
-    """(the JSON, when it is not served as is) of a list column, as `record_values` serves it: a null is [],
-    members outside a closed vocabulary or objects' unknown keys are dropped."""
+# A float8's text is the shortest that reads back, as orjson's, but for whole numbers from 1e16 (PostgreSQL writes
+# 3.0768979552546112e+16 where orjson writes 3.076897955254611e+16): those are left to the generic path. Below that
+# they differ in notation alone: orjson writes plain digits from 1e-5 up to 1e16 (PostgreSQL from 1e-4 up to 1e15),
+# ".0" after a whole number, and no zero padding in a negative exponent (1e-6, where PostgreSQL writes 1e-06).
+def float_text(column: str) -> tuple[str, str]:
+    """(a float8's JSON text as orjson writes it, the infinities and NaN as null; true where it would differ)."""
+    size = f"abs({column})"
+    plain = f"({column}::text)::numeric::text"
+    text = (
+        f"CASE WHEN {column} IS NULL OR NOT {size} < 'Infinity' THEN 'null' "
+        f"WHEN {column} = trunc({column}) AND {size} < 1e15 THEN {column}::text || '.0' "
+        f"WHEN {size} >= 1e-4 AND {size} < 1e15 THEN {column}::text "
+        f"WHEN {size} >= 1e-5 AND {size} < 1e16 THEN CASE WHEN {column} = trunc({column}) THEN {plain} || '.0' "
+        f"ELSE {plain} END "
+        f"ELSE replace({column}::text, 'e-0', 'e-') END"
+    )
+    return text, f"{size} >= 1e16 AND {size} < 'Infinity'"
+
+
+# jsonb writes an array of strings as ["a", "b"]; outside a string '", "' is the separator and inside one a quote
+# is always escaped, so dropping its space is orjson's ["a","b"] (strings escaped alike: PostgreSQL's escape_json).
+# A member of another type (a writer bug: these columns are written from tuples of str) keeps jsonb's spacing: the
+# same JSON value as the generic path's in other bytes. Checking every member for that cost 16% of a page's SQL.
+def _strings(column: str) -> str:
+    return f"""replace({column}::text, '", "', '","')"""
+
+
+def _jsonb_list(column: str, item: Any) -> tuple[str, str]:
+    """(the JSON text of a list column as `record_values` serves it: a null is [], members outside a closed
+    vocabulary or objects' unknown keys are dropped; true where it cannot be served so)."""
     kind = f"jsonb_typeof({column})"
     empty = f"{column} IS NULL OR {kind} = 'null'"
+    not_a_list = f"NOT ({empty} OR {kind} = 'array')"
     if isinstance(item, type) and issubclass(item, Enum):
         members = _quoted(orjson.dumps([member.value for member in item]).decode()) + "::jsonb"
-        value = f"CASE WHEN {empty} THEN '[]'::jsonb ELSE {column} END"
+        value = f"CASE WHEN {empty} THEN '[]' ELSE {_strings(column)} END"
         return value, f"NOT ({empty} OR ({kind} = 'array' AND {column} <@ {members}))"
     if dataclasses.is_dataclass(item):
-        parts = ", ".join(f"{_quoted(f.name)}, e -> {_quoted(f.name)}" for f in dataclasses.fields(item))
+        names = [f.name for f in dataclasses.fields(item)]
+        members = _members([(name, f"coalesce((e -> {_quoted(name)})::text, 'null')") for name in names])
         objects = (
-            f"(SELECT coalesce(jsonb_agg(jsonb_build_object({parts}) ORDER BY n), '[]') FROM "
+            f"(SELECT coalesce('[' || string_agg({members}, ',' ORDER BY n) || ']', '[]') FROM "
             f"jsonb_array_elements({column}) WITH ORDINALITY AS x(e, n) WHERE jsonb_typeof(e) = 'object')"
         )
-        value = f"CASE WHEN {empty} OR {column} = '[]'::jsonb THEN '[]'::jsonb ELSE {objects} END"
-        return value, f"NOT ({empty} OR {kind} = 'array')"
-    return f"CASE WHEN {empty} THEN '[]'::jsonb ELSE {column} END", f"NOT ({empty} OR {kind} = 'array')"
+        return f"CASE WHEN {empty} OR {column} = '[]'::jsonb THEN '[]' ELSE {objects} END", not_a_list
+    return f"CASE WHEN {empty} THEN '[]' ELSE {_strings(column)} END", not_a_list
 
 
 def _value(column: PostingColumn) -> tuple[str, str | None]:
-    """(SQL of one column's JSON value, SQL that is true where it cannot be served so) for a column of postings."""
+    """(SQL of one column's JSON text, SQL that is true where it cannot be served so) for a column of postings."""
     name = f"postings.{column.name}"
     kind, _ = optional_part(column.annotation)
     if typing.get_origin(kind) is tuple:
         return _jsonb_list(name, typing.get_args(kind)[0])
     if isinstance(kind, type) and issubclass(kind, Enum):
         members = ", ".join(_quoted(member.value) for member in kind)
-        return f"CASE WHEN {name} IN ({members}) THEN {name} END", None
+        return f"CASE WHEN {name} IN ({members}) THEN to_json({name})::text ELSE 'null' END", None
     if kind is float:
-        return _float(name), None
+        return float_text(name)
     if kind is datetime:
-        return _timestamp(name), None
-    if kind in (str, bool, int):
-        return name, None
+        return _timestamp_json(name), None
+    if kind in (str, bool):
+        return f"coalesce(to_json({name})::text, 'null')", None
+    if kind is int:
+        return f"coalesce({name}::text, 'null')", None
     raise TypeError(f"no JSON of PostgreSQL for column {column.name} of type {column.annotation}")
+
+
+def _members(parts: list[tuple[str, str]]) -> str:
+    """A JSON object's text from (key, its value's JSON text, never null) in order, as orjson writes it."""
+    pieces = [
+        _quoted(("," if n else "{") + orjson.dumps(key).decode() + ":") + ", " + v for n, (key, v) in enumerate(parts)
+    ]
+    return f"concat({', '.join(pieces)}, '}}')"
 
 
 def _field(field: RecordField) -> tuple[str, list[str]]:
     if field.spec.key:
-        return f"postings.{field.name}", []
+        return f"to_json(postings.{field.name})::text", []
     if not field.composite:
         value, odd = _value(field.columns[0])
         return value, [odd] if odd else []
-    parts: list[str] = []
+    parts: list[tuple[str, str]] = []
     unserved: list[str] = []
     for column in field.columns:
         value, odd = _value(column)
-        parts.append(f"{_quoted(column.field)}, {value}")
+        parts.append((column.field, value))
         unserved += [odd] if odd else []
-    built = f"json_build_object({', '.join(parts)})"
+    built = _members(parts)
     if optional_part(field.annotation)[1]:
         present = ", ".join(
             f"NULLIF(postings.{c.name}, 'null'::jsonb)" if c.is_list else f"postings.{c.name}" for c in field.columns
         )
-        built = f"CASE WHEN num_nonnulls({present}) > 0 THEN {built} END"
+        built = f"CASE WHEN num_nonnulls({present}) > 0 THEN {built} ELSE 'null' END"
     return built, unserved
 
 
 def _record_sql() -> tuple[str, str]:
-    """(the record's JSON object in the schema's key order, true where the generic path must render the page)."""
+    """(the record's JSON text in the schema's key order, as orjson writes it; true where the generic path must
+    render the page)."""
     fields = {field.name: field for field in RECORD_FIELDS if field.spec.api == "record"}
-    duplicates = (
-        "(SELECT array_agg(duplicate.source) FROM postings AS duplicate WHERE duplicate.duplicate_of = postings.id)"
+    # every source that lists the job, distinct and sorted by code point, as `page_sources` gives them
+    sources = (
+        "SELECT array_to_json(array_agg(DISTINCT listed.source ORDER BY listed.source))::text FROM (SELECT "
+        'postings.source::text COLLATE "C" UNION ALL SELECT duplicate.source::text COLLATE "C" FROM postings AS '
+        "duplicate WHERE duplicate.duplicate_of = postings.id) AS listed(source)"
     )
     extra = {
-        "id": "postings.id",
-        # sorted and made distinct in Python, like `page_sources` (most jobs have one source)
-        "sources": f"array_to_json(ARRAY[postings.source] || {duplicates})",
-        "first_seen": _timestamp("postings.first_seen"),
-        "last_seen": _timestamp("postings.last_seen"),
-        "closed_at": _timestamp("postings.closed_at"),
+        "id": "postings.id::text",
+        "sources": f"({sources})",
+        "first_seen": _timestamp_json("postings.first_seen"),
+        "last_seen": _timestamp_json("postings.last_seen"),
+        "closed_at": _timestamp_json("postings.closed_at"),
     }
     parts, unserved = [], []
     for key in PostingOut.model_fields:
@@ -137,8 +175,8 @@ def _record_sql() -> tuple[str, str]:
         else:
             value, odd = _field(fields[key])
             unserved += odd
-        parts.append(f"{_quoted(key)}, {value}")
-    return f"json_build_object({', '.join(parts)})::text", " OR ".join(unserved) or "false"
+        parts.append((key, value))
+    return _members(parts), " OR ".join(f"({odd})" for odd in unserved) or "false"
 
 
 RECORD_JSON, UNSERVED = _record_sql()
@@ -211,17 +249,15 @@ async def page_rows(
 def records(rows: Sequence[Row]) -> list[dict[str, Any]]:
     """The posting records of rows, as `record_fields` builds them but for timestamps (orjson's text of them)."""
     items: list[dict[str, Any]] = orjson.loads("[" + ",".join(row[0] for row in rows) + "]")
-    for item in items:
-        sources = item["sources"]
-        if len(sources) > 1:
-            item["sources"] = sorted(set(sources))
     return items
 
 
 def page_json(rows: Sequence[Row], limit: int) -> bytes:
-    """The page's JSON from its `limit + 1` rows, as `posting_page_json` writes it."""
+    """The page's JSON from its `limit + 1` rows, as `posting_page_json` writes it: the records' text as
+    PostgreSQL wrote it, spliced (no parse and no write per record)."""
     next_cursor = encode_cursor(rows[limit - 1][2], rows[limit - 1][3]) if len(rows) > limit else None
-    return orjson.dumps({"items": records(rows[:limit]), "next_cursor": next_cursor})
+    items = ",".join(row[0] for row in rows[:limit]).encode()
+    return b'{"items":[' + items + b'],"next_cursor":' + orjson.dumps(next_cursor) + b"}"
 
 
 class Pages:
