@@ -1,9 +1,10 @@
 """API benchmark at scale: N postings stored through the pipeline's storage path (upsert_postings, whose new
 rows take the PostgreSQL COPY path) and summaries, the API under uvicorn (one worker), and an asyncio client
 in a process of its own measuring distinct URLs (cursor pages walked beforehand, categories x countries),
-cold figures (first request after start, first after a run lands) and ratios to a static JSON endpoint of
-the same size served by the same app in the same run, with the CPU each request costs the server, PostgreSQL
-(read from /proc: a local server) and the client. Prints figures; asserts nothing.
+cold figures (first request after start, first after a run lands), how soon a run's effect shows (a run of
+new postings; a run changing postings first seen months ago, with its upkeep's CPU) and ratios to a static JSON
+endpoint of the same size served by the same app in the same run, with the CPU each request costs the server,
+PostgreSQL (read from /proc: a local server) and the client. Prints figures; asserts nothing.
 
     .venv/bin/python bench/api.py [--rows 1000000] [--seconds 5] [--connections 16] [--pages 20] [--repeats 3]
                                   [--db NAME] [--keep] [--statistics-only]
@@ -24,9 +25,11 @@ import socket
 import statistics
 import subprocess
 import sys
+import threading
 import time
 import uuid
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -42,7 +45,7 @@ from api.app import create_app
 from models import migrate
 from models.db import create_db_engine
 from models.enums import EmploymentType, Period, PeriodBasis, RemoteMode, Seniority
-from models.records import Location, NormalizedPosting, Salary
+from models.records import Flag, Location, NormalizedPosting, Salary
 from models.taxonomy import load_taxonomy
 from scraper.config import SourceConfig
 from scraper.storage.postings import upsert_postings
@@ -174,8 +177,139 @@ def land_a_run(engine: Engine, count: int, first_id: int) -> tuple[float, float,
     return committed, upkeep, result.categories
 
 
+# The bench's own upkeep connections, told apart from the API server's among PostgreSQL's backends
+UPKEEP_APPLICATION = "jobfeed-bench-upkeep"
+# How far back the postings a run changes were first seen (days before it)
+CHANGED_FIRST_SEEN = (60, 240)
+
+
+def _thread_seconds(tid: int) -> float:
+    """CPU seconds (user + system) of one thread of this process."""
+    with open(f"/proc/self/task/{tid}/stat") as stat:
+        fields = stat.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def timed_upkeep(engine: Engine, probe: Engine) -> dict[str, float]:
+    """refresh_summaries, with its wall seconds and CPU seconds: this process's less its main thread (the client's
+    event loop polls the API meanwhile), and PostgreSQL's backends of `engine` (application UPKEEP_APPLICATION)."""
+
+    def pg_seconds() -> dict[int, float]:
+        with probe.connect() as connection:
+            pids = connection.scalars(
+                text("SELECT pid FROM pg_stat_activity WHERE application_name = :name"), {"name": UPKEEP_APPLICATION}
+            )
+            return {pid: _process_seconds(pid) or 0.0 for pid in pids}
+
+    main = threading.main_thread().native_id
+    assert main is not None
+    pg_before, python_before = pg_seconds(), time.process_time() - _thread_seconds(main)
+    started = time.perf_counter()
+    refresh_summaries(engine)
+    wall = time.perf_counter() - started
+    python = time.process_time() - _thread_seconds(main) - python_before
+    pg = sum(seconds - pg_before.get(pid, 0.0) for pid, seconds in pg_seconds().items())
+    return {"wall": wall, "python": python, "pg": pg}
+
+
+def upkeep_engine(url: str) -> Engine:
+    return create_db_engine(url, connect_args={"application_name": UPKEEP_APPLICATION})
+
+
+def relisted(row: Any, **changes: Any) -> NormalizedPosting:
+    """The posting a stored row holds, as a source lists it again (with `changes`)."""
+    countries = tuple(row.countries)
+    posting = NormalizedPosting(
+        source=row.source,
+        external_id=row.external_id,
+        url=row.url,
+        title=row.title,
+        title_raw=row.title_raw,
+        company=row.company,
+        category=row.category,
+        location=Location(raw=row.location_raw, remote=row.remote and RemoteMode(row.remote), countries=countries),
+        employment_types=tuple(EmploymentType(e) for e in row.employment_types),
+        seniority=row.seniority and Seniority(row.seniority),
+        tags=tuple(row.tags),
+        salary=None,
+        featured=row.featured,
+        posted_at=row.posted_at,
+        description_html=row.description_html,
+        apply_url=row.apply_url,
+        fingerprint=row.fingerprint,
+        flags=tuple(Flag(f["code"], f["message"]) for f in row.flags),
+        payload=None,
+    )
+    return replace(posting, **changes)
+
+
+def change_old_postings(engine: Engine, per_category: int, seed: int) -> tuple[float, dict[str, float], set[str]]:
+    """A run of one source lists again `per_category` postings of each category first seen months ago
+    (CHANGED_FIRST_SEEN): most with a new salary (or a first one), some salaried ones moved to the next category,
+    and it closes some salaried ones; then the summaries' upkeep, as land_a_run. Returns (commit time, the upkeep's
+    seconds as timed_upkeep gives them, categories touched)."""
+    categories = [c.slug for c in load_taxonomy()]
+    rng = random.Random(seed)
+    now = datetime.now(UTC)
+    earliest, latest = (now - timedelta(days=days) for days in reversed(CHANGED_FIRST_SEEN))
+    with engine.connect() as connection:
+        low, high = connection.execute(
+            text("SELECT min(id), max(id) FROM postings WHERE first_seen >= :a AND first_seen < :b"),
+            {"a": earliest, "b": latest},
+        ).one()
+        ids = rng.sample(range(low, high + 1), min(high + 1 - low, 200 * per_category * len(categories)))
+        rows = connection.execute(
+            text(
+                "SELECT * FROM postings WHERE id = ANY(:ids) AND source = 'aijobs' AND closed_at IS NULL "
+                "AND duplicate_of IS NULL AND first_seen >= :a AND first_seen < :b"
+            ),
+            {"ids": ids, "a": earliest, "b": latest},
+        ).all()
+    by_category: dict[str, list[Any]] = {c: [] for c in categories}
+    for row in rows:
+        if row.category in by_category and len(by_category[row.category]) < per_category:
+            by_category[row.category].append(row)
+    listed, closing = [], []
+    for index, category in enumerate(categories):
+        chosen = sorted(by_category[category], key=lambda r: r.annual_usd_mid is None)  # salaried ones first
+        closing += [row.id for row in chosen[: per_category // 10]]
+        moved_to = categories[(index + 1) % len(categories)]
+        listed += [relisted(row, category=moved_to) for row in chosen[per_category // 10 : per_category // 5]]
+        for row in chosen[per_category // 5 :]:
+            low_usd = rng.randrange(40, 250) * 1000.0
+            salary = Salary(
+                min=low_usd,
+                max=low_usd * 1.2,
+                currency="USD",
+                period=Period.YEAR,
+                period_basis=PeriodBasis.STATED,
+                raw=f"USD {low_usd:.0f} - {low_usd * 1.2:.0f}",
+                annual_usd_min=low_usd,
+                annual_usd_max=low_usd * 1.2,
+            )
+            listed.append(relisted(row, salary=salary))
+    run_id = start_run(engine, "aijobs", trigger="manual", owner="bench", lease_seconds=600)
+    assert run_id is not None
+    result = upsert_postings(engine, "aijobs", listed, run_id=run_id, now=now)
+    with engine.begin() as connection:  # as close_missing closes them
+        connection.execute(
+            text("UPDATE postings SET closed_at = :now, missed_runs = missed_runs + 1 WHERE id = ANY(:ids)"),
+            {"now": now, "ids": closing},
+        )
+    committed = time.perf_counter()
+    probe = create_db_engine(engine.url.render_as_string(hide_password=False))
+    upkeep = timed_upkeep(engine, probe)
+    probe.dispose()
+    finish_run(engine, run_id, status="succeeded", counts=RunCounts(), http={}, error=None, suspect=False)
+    return committed, upkeep, result.categories | {c for c in categories if by_category[c]}
+
+
 def salary_counts(body: bytes) -> dict[str, int]:
     return {item["category"]: item["count"] for item in json.loads(body)}
+
+
+def salary_entries(body: bytes) -> dict[str, Any]:
+    return {item["category"]: item for item in json.loads(body)}
 
 
 # ---------------------------------------------------------------------------------------------- client
@@ -307,6 +441,41 @@ async def measured(probe: CpuProbe, port: int, paths: Iterator[str], options: di
     return figures
 
 
+async def old_postings_change(port: int, url: str) -> dict[str, Any]:
+    """A run changes postings first seen months ago (change_old_postings): seconds from its commit until /salaries
+    and the weekly history of every category it touched show it, and the upkeep's own seconds."""
+    categories = [c.slug for c in load_taxonomy()]
+
+    async def weekly(category: str) -> bytes:
+        return (await timed_get(port, f"/api/v1/salaries/{category}/history?bucket=week"))[2]
+
+    before = salary_entries((await timed_get(port, "/api/v1/salaries"))[2])
+    history_before = {category: await weekly(category) for category in categories}
+    engine = upkeep_engine(url)
+    began = time.perf_counter()
+    seed = int(time.time())
+    landing = asyncio.create_task(asyncio.to_thread(change_old_postings, engine, 30, seed))
+    pending: set[str] | None = None
+    while True:
+        await asyncio.sleep(0.02)
+        now = salary_entries((await timed_get(port, "/api/v1/salaries"))[2])
+        if landing.done():
+            committed, upkeep, touched = landing.result()
+            if pending is None:
+                pending = set(touched)
+            if all(now.get(c) != before.get(c) for c in touched):
+                asked = sorted(pending)  # once a category's history shows the change, it stays
+                for category, body in zip(asked, await asyncio.gather(*map(weekly, asked)), strict=True):
+                    if body != history_before[category]:
+                        pending.discard(category)
+                if not pending:
+                    break
+        if time.perf_counter() - began > 120:
+            break
+    engine.dispose()
+    return {"fresh": time.perf_counter() - committed, "touched": len(touched), **upkeep}
+
+
 async def client_main(port: int, options: dict[str, Any], url: str) -> dict[str, Any]:
     """Everything the client process measures, in order; returns the figures."""
     for _ in range(600):  # the server binds first; the client only connects once it answers
@@ -351,6 +520,7 @@ async def client_main(port: int, options: dict[str, Any], url: str) -> dict[str,
         0
     ] * 1000
     engine.dispose()
+    figures["changed"] = await old_postings_change(port, url)
 
     # One flight: 16 concurrent first requests of an uncached aggregate computed live (a since filter).
     path = "/api/v1/salaries?since=2026-01-01"
@@ -442,6 +612,13 @@ def report(figures: dict[str, Any], connections: int, seconds: float) -> None:
         f"a run lands (600 new postings over {figures['touched']} categories): /salaries shows it in every one "
         f"{figures['fresh_seconds']:.2f} s after its commit (the upkeep took {figures['upkeep_seconds']:.2f} s); "
         f"the first request after it took {figures['first_after_run_ms']:.1f} ms"
+    )
+    changed = figures["changed"]
+    print(
+        f"a run changes postings first seen {CHANGED_FIRST_SEEN[0]}-{CHANGED_FIRST_SEEN[1]} days before (salaries, "
+        f"moves, closes) over {changed['touched']} categories: /salaries and each one's weekly history show it "
+        f"{changed['fresh']:.2f} s after its commit (the upkeep took {changed['wall']:.2f} s, CPU "
+        f"{changed['python']:.2f} s in Python and {changed['pg']:.2f} s in PostgreSQL)"
     )
     alone, together = figures["stampede"]
     print(
