@@ -5,9 +5,10 @@ moment the change reaches); `refresh_summaries` recomputes exactly the marked ce
 history buckets from that moment on, one category per transaction under a lock of its own (no global lock; two
 categories at once on PostgreSQL). Every change marks the category's roll-up cell, whose exact quantiles need all
 its values, so each upkeep reads the category's salaried postings from the covering index
-`ix_postings_salary_cells`, never the table: on PostgreSQL a recent change reads them grouped by cell, as arrays
-(scraper.storage.summary_sql); otherwise row by row. The statistic itself is models.salary_stats; this module
-only reads and writes.
+`ix_postings_salary_cells`, never the table: on PostgreSQL grouped by cell, as arrays (scraper.storage.summary_sql),
+and for a change that reaches back further than RECENT the history's values grouped by the buckets each posting
+arrives in and leaves before (scraper.storage.summary_history); on SQLite row by row. The statistic itself is
+models.salary_stats; this module only reads and writes.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ from models.salary_stats import (
 )
 from models.tables import SALARY_ROW_COLUMNS, Posting, SalaryHistoryPoint, SalarySummary, SummaryDirty, SummaryState
 from scraper.storage._transaction import _begin_sqlite_write, is_postgres
+from scraper.storage.summary_history import earliest_first_seen, history_of_buckets
 from scraper.storage.summary_sql import current_history_points, open_salaries, salary_history_sql
 
 log = logging.getLogger(__name__)
@@ -49,9 +51,11 @@ SUMMARY_LOCK_CLASS = 0x73756D  # "sum"
 # History kept per category: as far back as the API lets anyone ask (routers/salaries MAX_BUCKETS).
 HISTORY_WEEKS = 530
 HISTORY_MONTHS = 130
+BUCKETS: tuple[Bucket, ...] = ("week", "month")
+NEVER = datetime(9999, 12, 31, tzinfo=UTC)
 # The history of a change this recent is recomputed (on PostgreSQL) from the open salaries' values and, for the
-# buckets before the latest posting, by percentile_cont (~20 ms a bucket); an older one by a sweep over every
-# salaried posting since its first bucket.
+# buckets before the latest posting, by percentile_cont (~20 ms a bucket); an older one by one statement over every
+# bucket since and a sweep of their values (summary_history).
 RECENT = timedelta(days=35)
 # Categories recomputed at once on PostgreSQL: the database reads one while Python computes another (each in its
 # own transaction and lock). At 1M postings, 20 categories: 2.0 s against 2.5 s one by one (medians of 3, 2 cores
@@ -166,15 +170,18 @@ def _refresh_postgres(
     since: datetime | None,
 ) -> None:
     """The cube from the open salaries grouped by the database; for a recent change the buckets every open posting
-    counts in from those values and earlier ones by percentile_cont, otherwise a sweep over every posting."""
+    counts in from those values and earlier ones by percentile_cont, otherwise every bucket from the change on by
+    summary_history."""
     recent = since is not None and since >= now - RECENT
-    closed_since = _first_bucket(since) if since is not None else datetime(1, 1, 1, tzinfo=UTC)
-    salaries = open_salaries(connection, category, closed_since, first_seen=not recent)
+    # the postings closed during the recomputed buckets, for the recent ones alone (summary_history reads its own)
+    closed_since = _first_bucket(since) if since is not None and recent else NEVER
+    salaries = open_salaries(connection, category, closed_since)
     _write_summaries(connection, category, salary_cube_of_groups(salaries.groups, cells), cells)
     if not recent:
-        rows = salaries.rows()
-        first_seen = rows[0].first_seen if rows else None
-        _write_history(connection, category, _history_of_rows(rows), now, since, first_seen)
+        first = since or earliest_first_seen(connection, category)
+        starts = {bucket: _history_starts(bucket, first, now) for bucket in BUCKETS} if first else {}
+        points = history_of_buckets(connection, category, starts)
+        _write_history(connection, category, lambda bucket, _: points[bucket], now, since, first)
         return
     open_values = {include_flagged: salaries.sorted_values(include_flagged) for include_flagged in (False, True)}
 
@@ -244,19 +251,14 @@ def _write_history(
 ) -> None:
     """The week and month points from the bucket holding `since` to today (every point from the first posting's
     `first_seen` on without `since`)."""
-    today = now.date()
-    spans: tuple[tuple[Bucket, timedelta], ...] = (
-        ("week", timedelta(weeks=HISTORY_WEEKS)),
-        ("month", timedelta(days=31 * HISTORY_MONTHS)),
-    )
     if since is None:
         connection.execute(delete(SalaryHistoryPoint).where(SalaryHistoryPoint.category == category))
     first = since or first_seen
     if first is None:
         return
     values = []
-    for bucket, back in spans:
-        starts = bucket_starts(max(first.date(), today - back), today, bucket)
+    for bucket in BUCKETS:
+        starts = _history_starts(bucket, first, now)
         if since is not None and starts:
             connection.execute(
                 delete(SalaryHistoryPoint).where(
@@ -282,6 +284,12 @@ def _write_history(
                 )
     for chunk in _chunks(values, 500):
         connection.execute(insert(SalaryHistoryPoint), chunk)
+
+
+def _history_starts(bucket: Bucket, first: datetime, now: datetime) -> list[date]:
+    """The starts of the buckets written from the one holding `first` to today's, as far back as HISTORY_* keep."""
+    back = timedelta(weeks=HISTORY_WEEKS) if bucket == "week" else timedelta(days=31 * HISTORY_MONTHS)
+    return bucket_starts(max(first.date(), now.date() - back), now.date(), bucket)
 
 
 def _chunks(values: list[T], size: int) -> list[list[T]]:

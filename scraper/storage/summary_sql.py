@@ -12,8 +12,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from itertools import repeat
-from operator import attrgetter
 from typing import Any, cast
 
 import orjson
@@ -25,7 +23,6 @@ from models.salary_stats import (
     Bucket,
     HistoryPoint,
     OwnGroup,
-    SalaryRow,
     history_point,
     next_bucket,
     utc_midnight,
@@ -41,8 +38,6 @@ class OpenSalaries:
     """A category's open salaried postings by their own groups, and those closed since a time, one by one."""
 
     groups: dict[OwnGroup, list[float]] = field(default_factory=dict)
-    # each open value's first_seen, in the order of `groups`' values (when asked for)
-    first_seen: dict[OwnGroup, list[datetime]] = field(default_factory=dict)
     latest_first_seen: datetime | None = None
     # (flagged, value, first_seen, closed_at) of each posting closed since the time asked
     closed: list[tuple[bool, float, datetime, datetime]] = field(default_factory=list)
@@ -53,25 +48,11 @@ class OpenSalaries:
         values.sort()
         return values
 
-    def rows(self) -> list[SalaryRow]:
-        """Every posting read (open ones with their first_seen asked for) as the history's sweep takes them: in
-        `first_seen` order, their cells left out."""
-        make = SalaryRow._make  # tuple.__new__ itself, mapped over zips: no Python frame per row
-        rows: list[SalaryRow] = []
-        for key, values in self.groups.items():
-            flagged, times = key[3], self.first_seen[key]
-            rows += map(
-                make, zip(repeat(None), repeat(None), repeat(None), repeat(flagged), values, times, repeat(None))
-            )
-        rows += [make((None, None, None, *closed)) for closed in self.closed]
-        rows.sort(key=attrgetter("first_seen"))
-        return rows
-
 
 # Open postings one row per own group; closed ones in one row per flag, each posting's times in the arrays.
 _OPEN_GROUPS = """
 SELECT open, salary_flagged, seniority, remote, countries, array_agg(annual_usd_mid), max(first_seen),
-       array_agg(first_seen) FILTER (WHERE %(first_seen)s OR NOT open), array_agg(closed_at) FILTER (WHERE NOT open)
+       array_agg(first_seen) FILTER (WHERE NOT open), array_agg(closed_at) FILTER (WHERE NOT open)
 FROM (
     SELECT closed_at IS NULL AS open, salary_flagged, annual_usd_mid, first_seen, closed_at,
            CASE WHEN closed_at IS NULL THEN seniority COLLATE "C" END AS seniority,
@@ -85,18 +66,16 @@ GROUP BY open, salary_flagged, seniority, remote, countries
 """
 
 
-def open_salaries(
-    connection: Connection, category: str, closed_since: datetime, *, first_seen: bool = False
-) -> OpenSalaries:
-    """The category's open salaried postings grouped as models.salary_stats.salary_cube groups them (with each
-    one's first_seen if asked for), and those closed at or after `closed_since`."""
+def open_salaries(connection: Connection, category: str, closed_since: datetime) -> OpenSalaries:
+    """The category's open salaried postings grouped as models.salary_stats.salary_cube groups them, and those
+    closed at or after `closed_since`."""
     with _driver(connection).cursor(binary=True) as cursor:
         cursor.execute("SET LOCAL TimeZone = 'UTC'")
         # The planner takes every row for a group (the CASE keys hide the columns' statistics) and sorts them all;
         # hashing its ~120 groups takes half as long (26-65 ms against 54-130 ms a category, alternated, at 1M
         # postings; the upkeep's reads of 20 categories 1.5-2.2 s against 1.8-2.8 s, load ~7).
         cursor.execute("SET LOCAL enable_sort = off")
-        cursor.execute(_OPEN_GROUPS, {"category": category, "closed_since": closed_since, "first_seen": first_seen})
+        cursor.execute(_OPEN_GROUPS, {"category": category, "closed_since": closed_since})
         found = cursor.fetchall()
         cursor.execute("SET LOCAL enable_sort TO DEFAULT")
     out = OpenSalaries()
@@ -104,8 +83,6 @@ def open_salaries(
         if is_open:
             listed = tuple(orjson.loads(countries)) if countries is not None else ()
             out.groups[(seniority, remote, listed, flagged)] = values
-            if first_seen:
-                out.first_seen[(seniority, remote, listed, flagged)] = times
             out.latest_first_seen = latest if out.latest_first_seen is None else max(out.latest_first_seen, latest)
         else:
             out.closed.extend(zip([flagged] * len(values), values, times, closed_at, strict=True))
