@@ -59,6 +59,8 @@ def history_of_buckets(
             cursor.execute(_BUCKET_GROUPS, parameters)
             found = cursor.fetchall()
             cursor.execute("SET LOCAL enable_sort TO DEFAULT")
+    for row in found:  # once for both sweeps, whose sorts then merge sorted runs
+        row[5].sort()
     out: dict[Bucket, dict[bool, list[HistoryPoint]]] = {}
     for bucket, bucket_starts in starts.items():
         column = 1 if bucket == "week" else 3
@@ -88,7 +90,7 @@ def sweep(groups: Sequence[Group], starts: Sequence[date]) -> dict[bool, list[Hi
             added = arriving.get((flagged, index))
             if added:
                 values += added
-                values.sort()  # the arrivals sorted, then merged with the run before them
+                values.sort()  # sorted runs merged
             gone = leaving.get((flagged, index))
             if gone:
                 gone.sort()
