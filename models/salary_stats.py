@@ -81,23 +81,36 @@ def describe(sorted_values: Sequence[float], excluded: int = 0) -> Distribution:
     """
     if not sorted_values:
         return Distribution(excluded=excluded)
-    # sorted values fill each bin in one run: find the runs' ends by bisection, not value by value
-    bins: dict[int, int] = {}
-    position = bisect_left(sorted_values, -math.inf, hi=len(sorted_values))
-    end = bisect_left(sorted_values, math.inf, lo=position)
-    while position < end:
-        index = math.floor(sorted_values[position] / HISTOGRAM_WIDTH_USD)
-        following = bisect_left(sorted_values, (index + 1) * HISTOGRAM_WIDTH_USD, lo=position, hi=end)
-        bins[index] = following - position
-        position = following
     return Distribution(
         count=len(sorted_values),
         excluded=excluded,
         minimum=sorted_values[0],
         maximum=sorted_values[-1],
         quantiles=tuple(percentile_cont(sorted_values, q) for q in QUANTILES),
-        bins=bins,
+        bins=histogram_bins([sorted_values]),
     )
+
+
+def histogram_bins(parts: Sequence[Sequence[float]]) -> dict[int, int]:
+    """How many values of the union of `parts` (each ascending) each histogram_index holds, infinite values
+    in none: describe's bins, of one part or of several (salary periods) without merging them.
+
+    >>> histogram_bins([[10_000.0, 45_000.0, float("inf")], [15_000.0]])
+    {0: 2, 2: 1}
+    """
+    # sorted values fill each bin in one run: find the runs' ends by bisection in each part, not value by value
+    bins: dict[int, int] = {}
+    starts = [bisect_left(part, -math.inf, hi=len(part)) for part in parts]
+    ends = [bisect_left(part, math.inf, lo=start) for part, start in zip(parts, starts, strict=True)]
+    while True:
+        firsts = [part[start] for part, start, end in zip(parts, starts, ends, strict=True) if start < end]
+        if not firsts:
+            return bins
+        index = math.floor(min(firsts) / HISTOGRAM_WIDTH_USD)
+        edge = (index + 1) * HISTOGRAM_WIDTH_USD
+        following = [bisect_left(part, edge, start, end) for part, start, end in zip(parts, starts, ends, strict=True)]
+        bins[index] = sum(following) - sum(starts)
+        starts = following
 
 
 class SalaryRow(NamedTuple):
@@ -153,6 +166,18 @@ def salary_cube_of_groups(
     own: Mapping[OwnGroup, list[float]], only: Collection[tuple[str, str, str]] | None = None
 ) -> dict[CellKey, Distribution]:
     """salary_cube of open postings already grouped by their own values (each group's values in any order)."""
+    cube: dict[CellKey, Distribution] = {}
+    for key, (clean, bad) in cube_values(own, only).items():
+        cube[CellKey(*key, False)] = describe(clean, excluded=len(bad))
+        cube[CellKey(*key, True)] = describe(sorted(clean + bad))
+    return cube
+
+
+def cube_values(
+    own: Mapping[OwnGroup, list[float]], only: Collection[tuple[str, str, str]] | None = None
+) -> dict[tuple[str, str, str], tuple[list[float], list[float]]]:
+    """The values of each group (seniority, country, remote) of salary_cube_of_groups: its unflagged and its
+    flagged salaries, each list ascending."""
     # one list per finest group, then each roll-up as the concatenation of the groups it covers; the ALL
     # country groups come from their own lists, since a posting naming several countries counts once there
     by_country: dict[tuple[str, str, str, bool], list[float]] = defaultdict(list)
@@ -171,12 +196,10 @@ def salary_cube_of_groups(
                         continue
                     clean, bad = groups[(s, country, r)]
                     (bad if flagged else clean).extend(values)
-    cube: dict[CellKey, Distribution] = {}
-    for key, (clean, bad) in groups.items():
+    for clean, bad in groups.values():
         clean.sort()
-        cube[CellKey(*key, False)] = describe(clean, excluded=len(bad))
-        cube[CellKey(*key, True)] = describe(sorted(clean + bad))
-    return cube
+        bad.sort()
+    return dict(groups)
 
 
 def bucket_start(moment: datetime | date, bucket: Bucket) -> date:
