@@ -18,6 +18,7 @@ from sqlalchemy import (
     ForeignKeyConstraint,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -387,6 +388,39 @@ class SummaryDirty(Base):
     remote: Mapped[str | None] = mapped_column(String(10))
     countries: Mapped[list[str] | None] = mapped_column(JsonValue)
     since: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class SalaryPeriod(Base):
+    """The salaries of one summary cell (as SalarySummary's keys) of a category's open postings posted in one
+    week (Monday, UTC, of `coalesce(posted_at, first_seen)`), unflagged and flagged, each ascending and packed as
+    little-endian doubles (models.sorted_union.pack_values): what `/salaries?since=` reads for the weeks after
+    `since` (the part of a week before them is read live). Kept by the summaries' upkeep for the weeks that
+    salary_period_dirty marks. Packed, 390,000 values read in 8-15 ms where float8[] took 23-35 ms (binary
+    protocol; 111-245 ms as text), load ~2.5, 2026-12-04.
+    """
+
+    __tablename__ = "salary_periods"
+
+    category: Mapped[str] = mapped_column(String(60), primary_key=True)
+    seniority: Mapped[str] = mapped_column(String(20), primary_key=True)
+    country: Mapped[str] = mapped_column(String(3), primary_key=True)
+    remote: Mapped[str] = mapped_column(String(10), primary_key=True)
+    week: Mapped[date] = mapped_column(Date, primary_key=True)
+    clean: Mapped[bytes] = mapped_column(LargeBinary)
+    flagged: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class SalaryPeriodDirty(Base):
+    """A week of a category whose open salaried postings changed since its salary periods were computed (any of
+    the columns that put a posting in a cell or a week, or its value). Written by triggers on `postings`
+    (migration 20261204_1900), consumed by the summaries' upkeep; append-only, like summary_dirty."""
+
+    __tablename__ = "salary_period_dirty"
+    __table_args__ = (Index("ix_salary_period_dirty_category", "category"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    category: Mapped[str] = mapped_column(String(60))
+    week: Mapped[date] = mapped_column(Date)
 
 
 class CategoryCount(Base):

@@ -37,9 +37,18 @@ from models.salary_stats import (
     salary_history_points,
     utc_midnight,
 )
-from models.tables import SALARY_ROW_COLUMNS, Posting, SalaryHistoryPoint, SalarySummary, SummaryDirty, SummaryState
+from models.tables import (
+    SALARY_ROW_COLUMNS,
+    Posting,
+    SalaryHistoryPoint,
+    SalaryPeriodDirty,
+    SalarySummary,
+    SummaryDirty,
+    SummaryState,
+)
 from scraper.storage._transaction import _begin_sqlite_write, is_postgres
 from scraper.storage.summary_history import earliest_first_seen, history_of_buckets
+from scraper.storage.summary_periods import refresh_periods, take_period_marks
 from scraper.storage.summary_sql import current_history_points, open_salaries, salary_history_sql
 
 log = logging.getLogger(__name__)
@@ -65,7 +74,8 @@ PARALLEL = 2
 
 def dirty_categories(engine: Engine) -> set[str]:
     with engine.connect() as connection:
-        return set(connection.scalars(select(SummaryDirty.category).distinct()))
+        marked = select(SummaryDirty.category).union(select(SalaryPeriodDirty.category))
+        return set(connection.scalars(marked))
 
 
 def refresh_summaries(engine: Engine, categories: Collection[str] = (), *, now: datetime | None = None) -> list[str]:
@@ -119,8 +129,10 @@ def _refresh_category(engine: Engine, category: str, *, force: bool, now: dateti
             .where(SummaryDirty.category == category)
             .returning(SummaryDirty.seniority, SummaryDirty.remote, SummaryDirty.countries, SummaryDirty.since)
         ).all()
-        if not marks and not force:
-            return False
+        weeks = take_period_marks(connection, category)
+        if not marks and not force:  # only weeks of postings whose summaries are as they were (a posted_at change)
+            refresh_periods(connection, category, weeks)
+            return bool(weeks)
         refreshed_at = connection.scalar(select(SummaryState.refreshed_at).where(SummaryState.category == category))
         dirty = _Dirty(whole=force or refreshed_at is None)
         for mark in marks:
@@ -135,6 +147,7 @@ def _refresh_category(engine: Engine, category: str, *, force: bool, now: dateti
             _write_summaries(connection, category, salary_cube(rows, cells), cells)
             first_seen = rows[0].first_seen if rows else None  # rows come in first_seen order
             _write_history(connection, category, _history_of_rows(rows), now, since, first_seen)
+        refresh_periods(connection, category, None if dirty.whole else weeks)
         connection.execute(delete(SummaryState).where(SummaryState.category == category))
         connection.execute(insert(SummaryState).values(category=category, refreshed_at=now))
     return True
