@@ -1,18 +1,15 @@
 """Salary statistics, breakdowns and history read from the summaries the pipeline keeps (a few rows per answer).
 
-What summaries do not hold is computed live by the same definition: a `since` filter, and a category whose
-summaries were never computed (data written around the pipeline). Must not import `scraper`.
+A `since` filter reads the salary periods the same upkeep keeps (api.queries.salary_periods). What summaries do
+not hold is computed live by the same definition: a category whose summaries were never computed (data written
+around the pipeline). Must not import `scraper`.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from datetime import UTC, date, datetime
-from typing import Any, cast
+from datetime import date, datetime
 
-import orjson
-import psycopg
 from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
@@ -21,9 +18,9 @@ from api.queries.salaries import (
     finite,
     live_salary_history,
     live_salary_stats,
-    salary_conditions,
     stats_out,
 )
+from api.queries.salary_periods import period_cubes, posted_groups, wanted_cells, wanted_keys
 from models.enums import RemoteMode, Seniority
 from models.salary_stats import (
     ALL,
@@ -33,13 +30,11 @@ from models.salary_stats import (
     CellKey,
     Distribution,
     GroupBy,
-    OwnGroup,
     bucket_start,
-    cells_of,
     salary_cube_of_groups,
 )
 from models.schemas import HistoryPointOut, SalaryGroupStatsOut, SalaryStatsOut
-from models.tables import POSTED, SALARY_ROW_COLUMNS, Posting, SalaryHistoryPoint, SalarySummary, SummaryState
+from models.tables import SalaryHistoryPoint, SalarySummary, SummaryState
 from models.taxonomy import Category
 
 _DIMENSIONS: tuple[GroupBy, ...] = ("seniority", "country", "remote")
@@ -55,22 +50,9 @@ def summarized(session: Session, slugs: Iterable[str]) -> dict[str, datetime]:
     return {category: refreshed_at for category, refreshed_at in session.execute(query)}
 
 
-def _wanted(scope: SalaryScope, group_by: GroupBy | None) -> dict[str, str | None]:
-    """Per dimension, the one key a cell must have (None: any but ALL, the dimension grouped by)."""
-    filters = {
-        "seniority": ALL,
-        "country": scope.country.upper() if scope.country else ALL,
-        "remote": scope.remote or ALL,
-    }
-    wanted: dict[str, str | None] = dict(filters)
-    if group_by is not None:
-        wanted[group_by] = filters[group_by] if filters[group_by] != ALL else None
-    return wanted
-
-
 def _cell_conditions(scope: SalaryScope, group_by: GroupBy | None) -> list[ColumnElement[bool]]:
     conditions: list[ColumnElement[bool]] = [SalarySummary.include_flagged.is_(scope.include_flagged)]
-    for dimension, key in _wanted(scope, group_by).items():
+    for dimension, key in wanted_keys(scope, group_by).items():
         column = getattr(SalarySummary, dimension)
         conditions.append(column != ALL if key is None else column == key)
     return conditions
@@ -79,7 +61,7 @@ def _cell_conditions(scope: SalaryScope, group_by: GroupBy | None) -> list[Colum
 def _matches(cell: CellKey, scope: SalaryScope, group_by: GroupBy | None) -> bool:
     if cell.include_flagged is not scope.include_flagged:
         return False
-    for dimension, key in _wanted(scope, group_by).items():
+    for dimension, key in wanted_keys(scope, group_by).items():
         value = getattr(cell, dimension)
         if (value == ALL) if key is None else (value != key):
             return False
@@ -98,69 +80,25 @@ def _distribution(row: SalarySummary) -> Distribution:
     )
 
 
-def _live_cubes(
+def _since_cubes(
     session: Session, scope: SalaryScope, slugs: Sequence[str], group_by: GroupBy | None
 ) -> dict[str, dict[CellKey, Distribution]]:
-    """The cells of each category that `scope` and `group_by` ask for, computed from its postings now (`since`
-    applies; other filters pick cells)."""
-    if session.get_bind().dialect.name == "postgresql":
-        own = _open_groups_postgres(session, scope, slugs)
-    else:
-        own = {slug: defaultdict(list) for slug in slugs}
-        unfiltered = SalaryScope(since=scope.since)
-        query = select(Posting.category, *SALARY_ROW_COLUMNS).where(
-            *salary_conditions(session, unfiltered), Posting.category.in_(list(slugs))
-        )
-        found_rows: Any = session.execute(query)  # typed per column by SQLAlchemy 2.1, as tuples by 2.0
-        for category, seniority, remote, countries, flagged, value, *_ in found_rows:
-            own[category][(seniority, remote, tuple(countries or ()), flagged)].append(value)
-    wanted = _wanted(scope, group_by)
-    cubes = {}
-    for slug, groups in own.items():
-        cells = {cell for s, r, countries, _ in groups for cell in cells_of(s, r, countries)}
-        only = {cell for cell in cells if _cell_wanted(cell, wanted)}
-        cubes[slug] = salary_cube_of_groups(groups, only)
+    """The cells of each category that `scope` and `group_by` ask for, `since` applied: from the salary periods
+    where the summaries are kept (with `since`), otherwise computed from its postings now."""
+    wanted = wanted_keys(scope, group_by)
+    states = summarized(session, slugs) if scope.since is not None else {}
+    kept = [slug for slug in slugs if slug in states]
+    cubes = period_cubes(session, scope, kept, wanted) if kept else {}
+    live = [slug for slug in slugs if slug not in states]
+    for slug, groups in (posted_groups(session, live, scope.since) if live else {}).items():
+        cubes[slug] = salary_cube_of_groups(groups, wanted_cells(groups, wanted))
     return cubes
-
-
-def _cell_wanted(cell: tuple[str, str, str], wanted: dict[str, str | None]) -> bool:
-    for value, key in zip(cell, (wanted["seniority"], wanted["country"], wanted["remote"]), strict=True):
-        if (value == ALL) if key is None else (value != key):
-            return False
-    return True
-
-
-# The open salaried postings posted since a time, grouped as the summaries group them: one range of the index
-# ix_postings_open_salaries_posted per category (no table row), arrays in the binary protocol. The hash of the
-# groups takes ~12 MB at a million postings: more than the default work_mem, which would sort them instead.
-_OPEN_GROUPS_SINCE = f"""
-SELECT category, seniority, remote, countries::text, salary_flagged, array_agg(annual_usd_mid)
-FROM postings
-WHERE category = ANY(%(categories)s) AND {POSTED} >= %(since)s
-  AND annual_usd_mid IS NOT NULL AND duplicate_of IS NULL AND closed_at IS NULL
-GROUP BY category, seniority, remote, countries::text, salary_flagged
-"""
-
-
-def _open_groups_postgres(
-    session: Session, scope: SalaryScope, slugs: Sequence[str]
-) -> dict[str, dict[OwnGroup, list[float]]]:
-    own: dict[str, dict[OwnGroup, list[float]]] = {slug: {} for slug in slugs}
-    driver = cast("psycopg.Connection[Any]", session.connection().connection.driver_connection)
-    since = scope.since or datetime(1, 1, 1, tzinfo=UTC)
-    with driver.cursor(binary=True) as cursor:
-        cursor.execute("SET LOCAL work_mem = '64MB'")
-        cursor.execute(_OPEN_GROUPS_SINCE, {"categories": list(slugs), "since": since})
-        for category, seniority, remote, countries, flagged, values in cursor:
-            listed = tuple(orjson.loads(countries)) if countries is not None else ()
-            own[category][(seniority, remote, listed, flagged)] = values
-    return own
 
 
 def salary_stats(session: Session, scope: SalaryScope, categories: Sequence[Category]) -> list[SalaryStatsOut]:
     """Per category of `categories` (in that order), by the definition of DESIGN.md section 7."""
     if scope.since is not None:
-        cubes = _live_cubes(session, scope, [c.slug for c in categories], None)
+        cubes = _since_cubes(session, scope, [c.slug for c in categories], None)
         key = CellKey(ALL, scope.country.upper() if scope.country else ALL, scope.remote or ALL, scope.include_flagged)
         return [stats_out(c.slug, cubes[c.slug].get(key) or Distribution()) for c in categories]
     states = summarized(session, [c.slug for c in categories])
@@ -181,7 +119,7 @@ def salary_breakdown(
     states = {} if scope.since is not None else summarized(session, slugs)
     groups: dict[str, dict[str, Distribution]] = {slug: {} for slug in slugs}
     live = [slug for slug in slugs if slug not in states]
-    for slug, cube in (_live_cubes(session, scope, live, group_by) if live else {}).items():
+    for slug, cube in (_since_cubes(session, scope, live, group_by) if live else {}).items():
         for cell, stats in cube.items():
             if _matches(cell, scope, group_by):
                 groups[slug][getattr(cell, group_by)] = stats

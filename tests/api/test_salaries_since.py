@@ -1,5 +1,6 @@
-"""/api/v1/salaries with `since` (computed live, not from the summaries): statistics and breakdowns over the
-open postings posted since then equal a computation from scratch, to the last bit, on both backends."""
+"""/api/v1/salaries with `since`: statistics and breakdowns over the open postings posted since then equal a
+computation from scratch, to the last bit, on both backends: computed live (a category without summaries) and
+from the salary periods the upkeep keeps (weeks after `since`, the days before them live), also after changes."""
 
 from __future__ import annotations
 
@@ -8,20 +9,24 @@ import random
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Engine, select
+import pytest
+from sqlalchemy import Engine, select, update
 from sqlalchemy.orm import Session
 
 from api import queries
 from models.salary_stats import describe
 from models.tables import Posting
 from models.taxonomy import Category
+from scraper.storage.summaries import refresh_summaries
 from tests.api.conftest import BASE_TIME, add_posting
 
 CATEGORIES = [Category("data-engineer", "Data Engineer"), Category("data-scientist", "Data Scientist")]
+MONDAY = datetime(2026, 11, 16, tzinfo=UTC)  # a week's first instant
 SINCES = (
     datetime(2026, 10, 1, tzinfo=UTC),
     datetime(2026, 11, 10, tzinfo=UTC),
     datetime(2026, 11, 15, 13, 30, tzinfo=UTC),  # not a day's start
+    MONDAY,
 )
 
 
@@ -29,6 +34,7 @@ def seed(db: Engine) -> None:
     rng = random.Random(21)
     for n in range(120):
         posted = BASE_TIME - timedelta(days=rng.randrange(0, 90), hours=rng.randrange(24))
+        posted = rng.choice((posted, posted, MONDAY, MONDAY - timedelta(microseconds=1)))
         fields: dict[str, Any] = {
             "category": CATEGORIES[n % 2].slug,
             "annual_usd_mid": rng.choice((60_000.0, 80_000.0, 123_456.78, float(rng.randrange(30, 300) * 1000))),
@@ -70,8 +76,7 @@ def from_scratch(db: Engine, scope: queries.SalaryScope, group_by: str) -> dict[
     return out
 
 
-def test_statistics_and_breakdowns_since_a_time_equal_a_computation_from_scratch(db: Engine) -> None:
-    seed(db)
+def assert_as_from_scratch(db: Engine) -> None:
     with Session(db) as session:
         for since, remote, country, flagged in itertools.product(SINCES, (None, "remote"), (None, "US"), (False, True)):
             scope = queries.SalaryScope(since=since, remote=remote, country=country, include_flagged=flagged)
@@ -84,3 +89,35 @@ def test_statistics_and_breakdowns_since_a_time_equal_a_computation_from_scratch
                     for s in queries.salary_breakdown(session, scope, CATEGORIES, group_by)  # type: ignore[arg-type]
                 }
                 assert found == from_scratch(db, scope, group_by), (scope, group_by)
+
+
+@pytest.mark.parametrize("kept", [False, True], ids=["live", "periods"])
+def test_statistics_and_breakdowns_since_a_time_equal_a_computation_from_scratch(db: Engine, kept: bool) -> None:
+    seed(db)
+    if kept:
+        assert set(refresh_summaries(db)) == {c.slug for c in CATEGORIES}
+    assert_as_from_scratch(db)
+
+
+def test_salary_periods_show_changes_once_the_upkeep_has_run(db: Engine) -> None:
+    seed(db)
+    refresh_summaries(db)
+    since = queries.SalaryScope(since=SINCES[0])
+    with Session(db) as session:
+        before = [s.model_dump() for s in queries.salary_stats(session, since, CATEGORIES)]
+    # closes, a move to the other category, salary changes, a posted_at moved across a week's start
+    with db.begin() as connection:
+        ids = list(connection.scalars(select(Posting.id).order_by(Posting.id)))
+        connection.execute(update(Posting).where(Posting.id.in_(ids[:6])).values(closed_at=BASE_TIME))
+        connection.execute(update(Posting).where(Posting.id == ids[7]).values(category="data-scientist"))
+        connection.execute(update(Posting).where(Posting.id == ids[8]).values(category="data-engineer"))
+        connection.execute(update(Posting).where(Posting.id.in_(ids[10:20:3])).values(annual_usd_mid=80_000.0))
+        connection.execute(update(Posting).where(Posting.id == ids[21]).values(posted_at=MONDAY))
+        connection.execute(
+            update(Posting).where(Posting.id == ids[22]).values(posted_at=MONDAY - timedelta(microseconds=1))
+        )
+    add_posting(db, category="data-engineer", annual_usd_mid=123_456.78, posted_at=MONDAY, first_seen=BASE_TIME)
+    with Session(db) as session:  # served from the periods: as they were until the upkeep runs
+        assert [s.model_dump() for s in queries.salary_stats(session, since, CATEGORIES)] == before
+    refresh_summaries(db)
+    assert_as_from_scratch(db)
