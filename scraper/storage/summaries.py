@@ -8,7 +8,9 @@ its values, so each upkeep reads the category's salaried postings from the cover
 `ix_postings_salary_cells`, never the table: on PostgreSQL grouped by cell, as arrays (scraper.storage.summary_sql),
 and for a change that reaches back further than RECENT the history's values grouped by the buckets each posting
 arrives in and leaves before (scraper.storage.summary_history); on SQLite row by row. The statistic itself is
-models.salary_stats; this module only reads and writes.
+models.salary_stats; this module only reads and writes. The same transaction recomputes the category's salary
+periods of the weeks marked in salary_period_dirty (scraper.storage.summary_periods; every week when the whole
+category is recomputed).
 """
 
 from __future__ import annotations
