@@ -489,6 +489,10 @@ async def client_main(port: int, options: dict[str, Any], url: str) -> dict[str,
     for label, path in (
         ("salaries", "/api/v1/salaries"),
         ("salaries?group_by=country", "/api/v1/salaries?group_by=country"),
+        # since= over eleven months, eight (from mid-week, mid-day) and three: the weeks after each
+        ("salaries?since=2025-12-20", "/api/v1/salaries?since=2025-12-20"),
+        ("salaries?since=2026-03-04T12:00Z", "/api/v1/salaries?since=2026-03-04T12:00:00Z"),
+        ("salaries?since=2026-09-01", "/api/v1/salaries?since=2026-09-01"),
         ("history (week)", "/api/v1/salaries/data-engineer/history?bucket=week"),
         ("history (month)", "/api/v1/salaries/data-scientist/history?bucket=month"),
         ("categories", "/api/v1/categories"),
@@ -607,7 +611,7 @@ def free_port() -> int:
 def report(figures: dict[str, Any], connections: int, seconds: float) -> None:
     print("\ncold (first request after the server started):")
     for label, (ms, status) in figures["cold"].items():
-        print(f"  {label:28} {ms:8.1f} ms  (status {status})")
+        print(f"  {label:32} {ms:8.1f} ms  (status {status})")
     print(
         f"a run lands (600 new postings over {figures['touched']} categories): /salaries shows it in every one "
         f"{figures['fresh_seconds']:.2f} s after its commit (the upkeep took {figures['upkeep_seconds']:.2f} s); "
