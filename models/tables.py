@@ -20,6 +20,7 @@ from sqlalchemy import (
     Integer,
     LargeBinary,
     MetaData,
+    SmallInteger,
     String,
     Text,
     UniqueConstraint,
@@ -391,12 +392,13 @@ class SummaryDirty(Base):
 
 
 class SalaryPeriod(Base):
-    """The salaries of one summary cell (as SalarySummary's keys) of a category's open postings posted in one
-    week (Monday, UTC, of `coalesce(posted_at, first_seen)`), unflagged and flagged, each ascending and packed as
-    little-endian doubles (models.sorted_union.pack_values): what `/salaries?since=` reads for the weeks after
-    `since` (the part of a week before them is read live). Kept by the summaries' upkeep for the weeks that
-    salary_period_dirty marks. Packed, 390,000 values read in 8-15 ms where float8[] took 23-35 ms (binary
-    protocol; 111-245 ms as text), load ~2.5, 2026-12-04.
+    """The salaries of one summary cell (as SalarySummary's keys) of a category's open postings posted in one span:
+    a week (`weeks` 1; Monday, UTC, of `coalesce(posted_at, first_seen)`) or a block of weeks (models.salary_periods),
+    from `start`; unflagged and flagged, each ascending and packed as little-endian doubles
+    (models.sorted_union.pack_values). What `/salaries?since=` reads for the spans after `since` (the days before
+    the first are read live). Kept by the summaries' upkeep for the weeks salary_period_dirty marks (and their
+    blocks). Packed, 390,000 values read in 8-15 ms where float8[] took 23-35 ms (binary protocol; 111-245 ms as
+    text), load ~2.5, 2026-12-04.
     """
 
     __tablename__ = "salary_periods"
@@ -405,7 +407,8 @@ class SalaryPeriod(Base):
     seniority: Mapped[str] = mapped_column(String(20), primary_key=True)
     country: Mapped[str] = mapped_column(String(3), primary_key=True)
     remote: Mapped[str] = mapped_column(String(10), primary_key=True)
-    week: Mapped[date] = mapped_column(Date, primary_key=True)
+    weeks: Mapped[int] = mapped_column(SmallInteger, primary_key=True, autoincrement=False)
+    start: Mapped[date] = mapped_column(Date, primary_key=True)
     clean: Mapped[bytes] = mapped_column(LargeBinary)
     flagged: Mapped[bytes] = mapped_column(LargeBinary)
 

@@ -1,7 +1,8 @@
-"""Salary statistics since a time (`/salaries?since=`): the union of the stored salary periods of the weeks that
-start at or after it (models.tables.SalaryPeriod: each cell's sorted salaries per posted week) and the open
-postings posted between it and the first of those weeks, read live. Exact: the distribution of the union is
-models.sorted_union.describe_union, models.salary_stats.describe of the values merged (without merging them).
+"""Salary statistics since a time (`/salaries?since=`): the union of the stored salary periods that start at or
+after it (models.tables.SalaryPeriod: each cell's sorted salaries per posted week and block of weeks; its weeks up
+to the first block, then blocks) and the open postings posted between it and the first of those weeks, read live.
+Exact: the distribution of the union is models.sorted_union.describe_union, models.salary_stats.describe of the
+values merged (without merging them).
 
 Also the live reads the definition shares: the open salaried postings posted in a range, grouped as the summaries
 group them. Must not import `scraper`.
@@ -11,16 +12,17 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from itertools import product
 from typing import Any, cast
 
 import orjson
 import psycopg
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from api.queries.salaries import SalaryScope, salary_conditions
+from models.salary_periods import BLOCK_WEEKS, first_block_from
 from models.salary_stats import (
     ALL,
     NONE,
@@ -132,22 +134,28 @@ def _period_conditions(wanted: Wanted) -> list[ColumnElement[bool]]:
     return conditions
 
 
-# Per category and cell, the stored weeks' sorted lists (unflagged, flagged) and the number of flagged values.
+# Per category and cell, the stored spans' sorted lists (unflagged, flagged) and the number of flagged values.
 Parts = dict[str, dict[Cell, tuple[list[Sequence[float]], list[Sequence[float]], int]]]
 
-_PERIODS = """
-SELECT category, seniority, country, remote, clean, {flagged}
+_PERIODS = f"""
+SELECT category, seniority, country, remote, clean, {{flagged}}
 FROM salary_periods
-WHERE category = ANY(%(categories)s) AND week >= %(week)s AND {cells}
+WHERE category = ANY(%(categories)s) AND {{cells}}
+  AND (weeks = 1 AND start >= %(week)s AND start < %(block)s OR weeks = {BLOCK_WEEKS} AND start >= %(block)s)
 """
 
 
 def _stored_parts(session: Session, slugs: Sequence[str], week: datetime, wanted: Wanted, flagged: bool) -> Parts:
-    """The stored lists of the wanted cells from `week` on (the flagged ones too if `flagged`, else their count)."""
+    """The stored lists of the wanted cells from `week` on: its weeks up to the first block starting at or after
+    it, the blocks from there (the flagged lists too if `flagged`, else their count)."""
     parts: Parts = {slug: {} for slug in slugs}
+    try:
+        block = first_block_from(week.date())
+    except OverflowError:  # a week in the last block of year 9999
+        block = date.max
     rows: Any
     if session.get_bind().dialect.name == "postgresql":
-        cells, values = [], {"categories": list(slugs), "week": week.date()}
+        cells, values = [], {"categories": list(slugs), "week": week.date(), "block": block}
         for dimension, key in wanted.items():
             cells.append(f"{dimension} <> '{ALL}'" if key is None else f"{dimension} = %({dimension})s")
             values[dimension] = key
@@ -164,7 +172,14 @@ def _stored_parts(session: Session, slugs: Sequence[str], week: datetime, wanted
             SalaryPeriod.remote,
             SalaryPeriod.clean,
             SalaryPeriod.flagged,
-        ).where(SalaryPeriod.category.in_(list(slugs)), SalaryPeriod.week >= week.date(), *_period_conditions(wanted))
+        ).where(
+            SalaryPeriod.category.in_(list(slugs)),
+            *_period_conditions(wanted),
+            or_(
+                and_(SalaryPeriod.weeks == 1, SalaryPeriod.start >= week.date(), SalaryPeriod.start < block),
+                and_(SalaryPeriod.weeks == BLOCK_WEEKS, SalaryPeriod.start >= block),
+            ),
+        )
         rows = [(*row[:5], row[5] if flagged else len(row[5])) for row in session.execute(query)]
     for category, seniority, country, remote, clean, bad in rows:
         cell = (seniority, country, remote)
@@ -183,7 +198,7 @@ def period_cubes(
     session: Session, scope: SalaryScope, slugs: Sequence[str], wanted: Wanted
 ) -> dict[str, dict[CellKey, Distribution]]:
     """The wanted cells of each category (whose salary periods are kept) over the open postings posted since
-    `scope.since`: the stored weeks from the first that starts at or after it, the days before read live."""
+    `scope.since`: the stored spans from the first week that starts at or after it, the days before read live."""
     assert scope.since is not None
     week = first_full_week(scope.since)
     parts = _stored_parts(session, slugs, week, wanted, scope.include_flagged)

@@ -1,5 +1,6 @@
-"""Salary periods' upkeep: each summary cell's open salaries per posted week (models.tables.SalaryPeriod), for
-`/salaries?since=`, recomputed for the weeks that triggers on `postings` marked (salary_period_dirty).
+"""Salary periods' upkeep: each summary cell's open salaries per posted week and block of weeks
+(models.tables.SalaryPeriod, models.salary_periods), for `/salaries?since=`, recomputed for the weeks that triggers
+on `postings` marked (salary_period_dirty) and their blocks.
 
 Called by the summaries' upkeep (scraper.storage.summaries) in its transaction, under its per-category lock. A
 week's cells are grouped as the summaries group them (models.salary_stats.cube_values), from the open salaried
@@ -18,6 +19,7 @@ import orjson
 import psycopg
 from sqlalchemy import Connection, delete, insert, select
 
+from models.salary_periods import BLOCK_WEEKS, block_start
 from models.salary_stats import OwnGroup, bucket_start, cube_values, utc_midnight
 from models.sorted_union import pack_values
 from models.tables import POSTED, Posting, SalaryPeriod, SalaryPeriodDirty
@@ -40,31 +42,47 @@ def take_period_marks(connection: Connection, category: str) -> set[date]:
 
 
 def refresh_periods(connection: Connection, category: str, weeks: Collection[date] | None) -> None:
-    """Recompute the category's periods of `weeks` (of every week: None) from its postings."""
+    """Recompute the category's periods of `weeks` and of their blocks (every period: None) from its postings."""
     if weeks is not None and not weeks:
         return
-    found = _weeks_postgres(connection, category, weeks) if is_postgres(connection) else _weeks(connection, category)
-    if weeks is None:
+    blocks = None if weeks is None else {block_start(week) for week in weeks}
+    # a block's weeks are all read: from the first marked block's start to the last one's end
+    span = None if blocks is None else (min(blocks), max(blocks) + timedelta(weeks=BLOCK_WEEKS - 1))
+    found = _weeks_postgres(connection, category, span) if is_postgres(connection) else _weeks(connection, category)
+    periods: dict[tuple[int, date], dict[OwnGroup, list[float]]] = {}
+    by_block: dict[date, dict[OwnGroup, list[float]]] = defaultdict(lambda: defaultdict(list))
+    for week, groups in found.items():
+        if weeks is None or week in weeks:
+            periods[(1, week)] = groups
+        block = block_start(week)
+        if blocks is None or block in blocks:
+            for key, values in groups.items():
+                by_block[block][key].extend(values)
+    periods |= {(BLOCK_WEEKS, block): groups for block, groups in by_block.items()}
+    if weeks is None or blocks is None:
         connection.execute(delete(SalaryPeriod).where(SalaryPeriod.category == category))
     else:
-        wanted = sorted(weeks)
-        found = {week: groups for week, groups in found.items() if week in weeks}
-        for n in range(0, len(wanted), 500):
-            chunk = wanted[n : n + 500]
-            connection.execute(
-                delete(SalaryPeriod).where(SalaryPeriod.category == category, SalaryPeriod.week.in_(chunk))
-            )
+        for length, starts in ((1, sorted(weeks)), (BLOCK_WEEKS, sorted(blocks))):
+            for n in range(0, len(starts), 500):
+                connection.execute(
+                    delete(SalaryPeriod).where(
+                        SalaryPeriod.category == category,
+                        SalaryPeriod.weeks == length,
+                        SalaryPeriod.start.in_(starts[n : n + 500]),
+                    )
+                )
     rows = [
         {
             "category": category,
             "seniority": seniority,
             "country": country,
             "remote": remote,
-            "week": week,
+            "weeks": length,
+            "start": start,
             "clean": pack_values(clean),
             "flagged": pack_values(flagged),
         }
-        for week, groups in found.items()
+        for (length, start), groups in periods.items()
         for (seniority, country, remote), (clean, flagged) in cube_values(groups).items()
     ]
     for n in range(0, len(rows), 1000):
@@ -81,11 +99,11 @@ GROUP BY 1, 2, 3, 4, 5
 """
 
 
-def _weeks_postgres(connection: Connection, category: str, weeks: Collection[date] | None) -> Weeks:
-    """The open salaries posted from the first of `weeks` to the end of the last (every one: None), by week."""
+def _weeks_postgres(connection: Connection, category: str, span: tuple[date, date] | None) -> Weeks:
+    """The open salaries posted in the weeks from the first of `span` to its last (every week: None), by week."""
     low, high = datetime(1, 1, 1, tzinfo=UTC), datetime(9999, 1, 1, tzinfo=UTC)
-    if weeks:
-        low, high = utc_midnight(min(weeks)), utc_midnight(max(weeks) + timedelta(days=7))
+    if span is not None:
+        low, high = utc_midnight(span[0]), utc_midnight(span[1] + timedelta(days=7))
     found: Weeks = defaultdict(dict)
     with _driver(connection).cursor(binary=True) as cursor:
         cursor.execute(_WEEK_GROUPS, {"category": category, "low": low, "high": high})

@@ -27,6 +27,7 @@ SINCES = (
     datetime(2026, 11, 10, tzinfo=UTC),
     datetime(2026, 11, 15, 13, 30, tzinfo=UTC),  # not a day's start
     MONDAY,
+    datetime(2026, 10, 26, tzinfo=UTC),  # a block's first instant (models.salary_periods)
 )
 
 

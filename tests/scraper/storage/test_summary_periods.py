@@ -1,7 +1,7 @@
 """Salary periods (scraper.storage.summary_periods): after every upkeep, each cell's sorted salaries per posted
-week equal a recomputation from every posting, one by one, on both backends: ties, single values, bin edges,
-new postings, closes, a category move, salary changes, a posted_at change alone (no summary moves), and posted
-times at a week's first instant and just before it."""
+week and block of weeks equal a recomputation from every posting, one by one, on both backends: ties, single
+values, bin edges, new postings, closes, a category move, salary changes, a posted_at change alone (no summary
+moves), and posted times at a week's (and a block's) first instant and just before it."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from sqlalchemy import Engine, select, update
 
 from models.enums import RemoteMode, Seniority
 from models.records import Flag, Location, NormalizedPosting
+from models.salary_periods import BLOCK_WEEKS, block_start
 from models.salary_stats import bucket_start, cells_of
 from models.sorted_union import unpack_values
 from models.tables import Posting, SalaryPeriod, SalaryPeriodDirty, SummaryDirty
@@ -26,7 +27,7 @@ FLAGGED = Flag("salary_implausible", "annual maximum is beyond any real salary")
 # ties, bin edges (60,000 starts a bin), one value above the histogram's top, two close neighbours
 SALARIES = (60_000.0, 60_000.0, 59_999.99, 80_000.0, 80_000.0, 123_456.78, 123_456.79, 2_500_000.0)
 COUNTRIES: tuple[tuple[str, ...], ...] = ((), ("US",), ("GB", "US"), ("DE",))
-MONDAY = datetime(2026, 11, 23, tzinfo=UTC)  # a week's first instant
+MONDAY = datetime(2026, 11, 23, tzinfo=UTC)  # a week's (and a block's) first instant
 POSTED = (
     None,
     MONDAY,
@@ -36,7 +37,7 @@ POSTED = (
 )
 CATEGORIES = ("data-engineer", "data-scientist", "data-analyst")
 
-Periods = dict[tuple[str, str, str, str, date], tuple[list[float], list[float]]]
+Periods = dict[tuple[str, str, str, str, int, date], tuple[list[float], list[float]]]
 
 
 def posting(n: int, rng: random.Random, category: str) -> NormalizedPosting:
@@ -53,16 +54,17 @@ def posting(n: int, rng: random.Random, category: str) -> NormalizedPosting:
 
 
 def recomputed(engine: Engine) -> Periods:
-    """Each (category, cell, week)'s unflagged and flagged salaries, from every posting one by one."""
+    """Each (category, cell, span)'s unflagged and flagged salaries, from every posting one by one."""
     with engine.connect() as connection:
         rows: list[Any] = list(connection.execute(select(Posting)))
-    found: dict[tuple[str, str, str, str, date], tuple[list[float], list[float]]] = defaultdict(lambda: ([], []))
+    found: Periods = defaultdict(lambda: ([], []))
     for row in rows:
         if row.annual_usd_mid is None or row.duplicate_of is not None or row.closed_at is not None:
             continue
         week = bucket_start(row.posted_at or row.first_seen, "week")
         for cell in cells_of(row.seniority, row.remote, row.countries):
-            found[(row.category, *cell, week)][1 if row.salary_flagged else 0].append(row.annual_usd_mid)
+            for span in ((1, week), (BLOCK_WEEKS, block_start(week))):
+                found[(row.category, *cell, *span)][1 if row.salary_flagged else 0].append(row.annual_usd_mid)
     return {key: (sorted(clean), sorted(bad)) for key, (clean, bad) in found.items()}
 
 
@@ -70,7 +72,7 @@ def stored(engine: Engine) -> Periods:
     with engine.connect() as connection:
         rows: list[Any] = list(connection.execute(select(SalaryPeriod)))
     return {
-        (r.category, r.seniority, r.country, r.remote, r.week): (
+        (r.category, r.seniority, r.country, r.remote, r.weeks, r.start): (
             unpack_values(r.clean).tolist(),
             unpack_values(r.flagged).tolist(),
         )
@@ -86,8 +88,11 @@ def test_an_upkeep_keeps_each_weeks_cells_as_a_recomputation_from_every_row(stor
     upsert_postings(store, "board", first, run_id=new_run(store), now=start)
     refresh_summaries(store, now=start)
     assert stored(store) == recomputed(store)
-    assert any(week == bucket_start(MONDAY, "week") for *_, week in stored(store))
-    assert any(week == bucket_start(MONDAY - timedelta(days=1), "week") for *_, week in stored(store))
+    assert any(span == (1, MONDAY.date()) for *_, span in [(key[:4], key[4:]) for key in stored(store)])
+    assert any(
+        span == (1, (MONDAY - timedelta(days=7)).date()) for *_, span in [(key[:4], key[4:]) for key in stored(store)]
+    )
+    assert block_start(MONDAY.date()) != block_start((MONDAY - timedelta(days=7)).date())  # and two blocks
 
     # new postings, changed salaries, a move to data-analyst, a posted_at moved across a week's start, closes
     later = start + timedelta(days=16)
