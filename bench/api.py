@@ -41,7 +41,7 @@ from fastapi import FastAPI
 from sqlalchemy import Engine, text
 from starlette.responses import Response
 
-from api.app import create_app
+from api.app import server_app
 from models import migrate
 from models.db import create_db_engine
 from models.enums import EmploymentType, Period, PeriodBasis, RemoteMode, Seniority
@@ -65,7 +65,7 @@ BATCH = 5000
 
 def bench_app() -> FastAPI:
     """The real app plus `/bench/static/{size}`: constant JSON bytes from an async endpoint, the ceiling."""
-    app = create_app()
+    app = server_app()
     bodies: dict[int, bytes] = {}
 
     @app.get("/bench/static/{size}", include_in_schema=False)

@@ -259,7 +259,7 @@ def serve_api(settings: Settings, host: str, port: int, workers: int = 1) -> Non
 
     # The API builds its own Settings from the environment (it never imports the scraper).
     os.environ["JOBFEED_DATABASE_URL"] = settings.database_url
-    uvicorn.run("api.app:create_app", factory=True, host=host, port=port, workers=workers, log_level="info")
+    uvicorn.run("api.app:server_app", factory=True, host=host, port=port, workers=workers, log_level="info")
 
 
 def cmd_api(args: argparse.Namespace, settings: Settings) -> int:
