@@ -14,11 +14,12 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime
-from typing import Any, overload
+from typing import Any
 
 from sqlalchemy import Connection
 
 from models.salary_stats import Bucket, HistoryPoint, _without, history_point, next_bucket, utc_midnight
+from models.sorted_union import SortedUnion
 from scraper.storage.summary_sql import _driver
 
 # Values grouped by (flagged, week arrival, week departure, month arrival, month departure): bucket indexes into
@@ -74,7 +75,8 @@ def _bounds(bucket: Bucket, starts: Sequence[date]) -> tuple[list[datetime], lis
 
 def sweep(groups: Sequence[Group], starts: Sequence[date]) -> dict[bool, list[HistoryPoint]]:
     """The point of each bucket of `starts` over the values of the groups it holds (arrives <= k < leaves), without
-    (False) and with (True) the flagged ones: one sorted list of each kept, the second point read from both."""
+    (False) and with (True) the flagged ones: one sorted list of each kept, the second point read from both as
+    models.sorted_union reads a union of sorted lists."""
     arriving: dict[tuple[bool, int], list[float]] = defaultdict(list)
     leaving: dict[tuple[bool, int], list[float]] = defaultdict(list)
     for flagged, arrives, leaves, values in groups:
@@ -97,52 +99,8 @@ def sweep(groups: Sequence[Group], starts: Sequence[date]) -> dict[bool, list[Hi
                 held[flagged] = _without(values, gone)
         clean, flagged_values = held[False], held[True]
         points[False].append(history_point(start, clean))
-        points[True].append(history_point(start, SortedUnion(clean, flagged_values) if flagged_values else clean))
+        points[True].append(history_point(start, SortedUnion([clean, flagged_values]) if flagged_values else clean))
     return points
-
-
-class SortedUnion(Sequence[float]):
-    """Two ascending lists read as their ascending union, nothing copied: the k-th value found by bisection
-    (the values the union's list holds, so that a statistic of it is that of the list to the last bit).
-
-    >>> union = SortedUnion([1.0, 4.0, 4.0, 9.0], [2.0, 4.0])
-    >>> [union[k] for k in range(len(union))], union[-1]
-    ([1.0, 2.0, 4.0, 4.0, 4.0, 9.0], 9.0)
-    """
-
-    __slots__ = ("first", "second")
-
-    def __init__(self, first: list[float], second: list[float]) -> None:
-        self.first, self.second = first, second
-
-    def __len__(self) -> int:
-        return len(self.first) + len(self.second)
-
-    @overload
-    def __getitem__(self, index: int) -> float: ...
-    @overload
-    def __getitem__(self, index: slice) -> list[float]: ...
-    def __getitem__(self, index: int | slice) -> float | list[float]:
-        if isinstance(index, slice):
-            return [self[k] for k in range(*index.indices(len(self)))]
-        k = index + len(self) if index < 0 else index
-        if not 0 <= k < len(self):
-            raise IndexError(index)
-        a, b = self.first, self.second
-        # the k + 1 smallest are the first i of `a` and the first k + 1 - i of `b`: the least i with a[i] >= b[k - i]
-        low, high = max(0, k + 1 - len(b)), min(k + 1, len(a))
-        while low < high:
-            i = (low + high) // 2
-            if b[k - i] > a[i]:
-                low = i + 1
-            else:
-                high = i
-        taken_a, taken_b = low, k + 1 - low
-        if taken_a == 0:
-            return b[taken_b - 1]
-        if taken_b == 0:
-            return a[taken_a - 1]
-        return max(a[taken_a - 1], b[taken_b - 1])
 
 
 def earliest_first_seen(connection: Connection, category: str) -> datetime | None:

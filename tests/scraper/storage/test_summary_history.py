@@ -11,8 +11,6 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from hypothesis import given
-from hypothesis import strategies as st
 from sqlalchemy import Engine, func, select, update
 from sqlalchemy.orm import Session
 
@@ -23,7 +21,6 @@ from models.salary_stats import Bucket, SalaryRow, bucket_starts, salary_history
 from models.tables import SALARY_ROW_COLUMNS, Posting, SalaryHistoryPoint, SummaryDirty
 from scraper.storage.postings import upsert_postings
 from scraper.storage.summaries import RECENT, refresh_summaries
-from scraper.storage.summary_history import SortedUnion
 from tests.scraper.storage.conftest import make_posting, new_run
 
 FLAGGED = Flag("salary_implausible", "annual maximum is beyond any real salary")
@@ -160,14 +157,3 @@ def test_a_change_to_postings_first_seen_months_ago_rewrites_the_history_since_e
     before = {c: stored_history(store, c, "week", True) for c in CATEGORIES}
     refresh_summaries(store, CATEGORIES, now=RUN + timedelta(hours=1))
     assert {c: stored_history(store, c, "week", True) for c in CATEGORIES} == before
-
-
-values = st.lists(st.sampled_from((60_000.0, 80_000.0, 1 / 3, 2_500_000.0)) | st.floats(0, 1e6), max_size=12)
-
-
-@given(values, values)
-def test_a_sorted_union_reads_as_the_sorted_list_of_both(first: list[float], second: list[float]) -> None:
-    union, merged = SortedUnion(sorted(first), sorted(second)), sorted(first + second)
-    assert len(union) == len(merged)
-    assert [union[k] for k in range(len(union))] == merged
-    assert union[-len(merged) :] == merged
