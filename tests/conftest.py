@@ -196,8 +196,9 @@ class FixtureServer:
     """A real HTTP server on 127.0.0.1 serving pages from a dict that tests may change between requests."""
 
     def __init__(self) -> None:
-        import threading
         from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        from tests.serving import serving_thread
 
         self.pages: dict[str, tuple[str, bytes]] = {}
         self.statuses: dict[str, int] = {}  # path -> an error status to answer instead
@@ -231,7 +232,7 @@ class FixtureServer:
                 pass
 
         self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._thread = threading.Thread(target=self._httpd.serve_forever, args=(0.05,), daemon=True)
+        self._thread = serving_thread(self._httpd)
         self._thread.start()
 
     @property

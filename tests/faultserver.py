@@ -18,6 +18,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from typing import Any
 
+from tests.serving import serving_thread
+
 Route = Callable[[BaseHTTPRequestHandler, threading.Event], None]
 
 
@@ -56,7 +58,7 @@ class FaultServer:
         self._httpd = _QuietServer((host, port), Handler)
         self._httpd.daemon_threads = True
         self.host, self.port = host, int(self._httpd.server_address[1])
-        self._thread = threading.Thread(target=self._httpd.serve_forever, args=(0.05,), daemon=True)
+        self._thread = serving_thread(self._httpd)
 
     def url(self, path: str = "/") -> str:
         return f"http://{self.host}:{self.port}{path}"

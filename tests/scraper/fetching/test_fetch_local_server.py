@@ -14,6 +14,7 @@ import pytest
 
 from scraper.errors import BlockedAddress, DeadlineExceeded, HostUnreachable, RetriesExhausted
 from scraper.fetching import Fetcher, FetchPolicy
+from tests.serving import serving_thread
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -64,7 +65,7 @@ def server() -> Iterator[str]:
     Handler.hits = []
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     httpd.daemon_threads = True
-    thread = threading.Thread(target=httpd.serve_forever, args=(0.05,), daemon=True)
+    thread = serving_thread(httpd)
     thread.start()
     try:
         yield f"http://127.0.0.1:{httpd.server_address[1]}"

@@ -18,6 +18,7 @@ from sqlalchemy import Engine
 
 from scraper.fetching import Fetcher, FetchPolicy
 from scraper.fetching.throttle import SharedHostThrottle
+from tests.serving import serving_thread
 
 ROOT = Path(__file__).resolve().parents[3]
 PROCESS = Path(__file__).with_name("throttle_process.py")
@@ -51,7 +52,7 @@ class CountingServer:
                 pass
 
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        threading.Thread(target=self.httpd.serve_forever, args=(0.05,), daemon=True).start()
+        serving_thread(self.httpd).start()
         self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
 
     def close(self) -> None:

@@ -23,6 +23,7 @@ from scraper.storage.runs import sync_sources
 from scraper.webhooks import WebhookSender, enqueue_deliveries
 from tests.faultserver import rebinding_getaddrinfo
 from tests.scraper.test_pipeline import BOARD, greenhouse, serve_board
+from tests.serving import serving_thread
 
 SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
 
@@ -51,7 +52,7 @@ class Receiver:
                 pass
 
         self._httpd = ThreadingHTTPServer((host, port), Handler)
-        threading.Thread(target=self._httpd.serve_forever, args=(0.05,), daemon=True).start()
+        serving_thread(self._httpd).start()
         self.port = int(self._httpd.server_address[1])
         self.url = f"http://{host}:{self.port}/hooks/jobs"
 
