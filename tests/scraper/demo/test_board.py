@@ -234,10 +234,18 @@ def test_the_sources_file_refuses_a_bad_interval() -> None:
 # --- the server -----------------------------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def board() -> Iterator[DemoBoard]:
+@pytest.fixture(scope="module")
+def served() -> Iterator[DemoBoard]:
     with DemoBoard(round_seconds=math.inf) as started:
         yield started
+
+
+@pytest.fixture
+def board(served: DemoBoard) -> DemoBoard:
+    """The module's board, back at round 0: the round is all a test changes of it (`advance`, `replay`). One server
+    for the module, not one a test: stopping a board waits out its 0.05 s poll (a second of the fast loop)."""
+    served.replay(None)
+    return served
 
 
 @pytest.mark.parametrize(
@@ -281,11 +289,12 @@ def test_an_open_posting_has_a_page_and_a_gone_one_does_not(board: DemoBoard) ->
     assert httpx.get(board.url + open_url, verify=TLS).status_code == 404
 
 
-def test_the_server_stops(board: DemoBoard) -> None:
-    url = board.url
-    board.stop()
-    with pytest.raises(httpx.ConnectError):
-        httpx.get(url + "/robots.txt", timeout=2, verify=TLS)
+def test_the_server_stops() -> None:
+    with DemoBoard(round_seconds=math.inf) as board:
+        url = board.url
+        board.stop()
+        with pytest.raises(httpx.ConnectError):
+            httpx.get(url + "/robots.txt", timeout=2, verify=TLS)
 
 
 # --- every board read by its real adapter ---------------------------------------------------------------------------
