@@ -134,7 +134,8 @@ def test_stop_lets_the_running_batch_finish(committing_engine: Engine, scheduler
 
 
 def test_lease_is_renewed_while_a_run_is_active(committing_engine: Engine, scheduler_factory: Any) -> None:
-    _, recorder = scheduler_factory("slow", lease_seconds=3)  # renewed every second
+    # Renewed every 0.5 s; the run's lease would expire only if the heartbeat stalled for a second.
+    _, recorder = scheduler_factory("slow", lease_seconds=1.5)
     assert recorder.slow_started.wait(15)
     (run,) = all_runs(committing_engine)
     first_lease = run.lease_expires_at
