@@ -10,6 +10,7 @@ import pytest
 
 from scraper.cli import main
 from scraper.config import BUNDLED_SOURCES, load_sources
+from scraper.fetching import fetcher as fetcher_module
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "sources"
 MINE = """\
@@ -32,6 +33,13 @@ def server(fixture_server: Any) -> Any:
     """The ATS APIs at their standard paths (reached through --api-base) and some careers pages."""
     fixture_server.serve("/robots.txt", "text/plain", "User-agent: *\nAllow: /\n")
     return fixture_server
+
+
+@pytest.fixture(autouse=True)
+def retry_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The commands retry a page that fails once, after a random backoff of up to a second: the retry is theirs to
+    make, the wait is not what these tests look at."""
+    monkeypatch.setattr(fetcher_module, "backoff_delay", lambda attempt, **_: 0.0)
 
 
 @pytest.fixture
