@@ -10,6 +10,7 @@ import time
 import tracemalloc
 import zlib
 from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 
 import pytest
@@ -104,10 +105,16 @@ def test_a_header_drip_is_cut_off_at_the_deadline(server: FaultServer) -> None:
 
 def test_a_stop_request_ends_an_exchange_under_way(server: FaultServer) -> None:
     stop = threading.Event()
-    threading.Timer(0.5, stop.set).start()
+    drip = server.routes["/header-drip"]
+
+    def stop_once_asked(handler: BaseHTTPRequestHandler, stopping: threading.Event) -> None:
+        stop.set()  # the server has the request, its first byte is 2 s away: the exchange is under way
+        drip(handler, stopping)
+
+    server.routes["/stopped-drip"] = stop_once_asked
     started = time.monotonic()
     with local_fetcher(deadline_seconds=60.0, stop=stop) as fetcher, pytest.raises(FetchCancelled):
-        fetcher.get(server.url("/header-drip"))
+        fetcher.get(server.url("/stopped-drip"))
 
     assert time.monotonic() - started < 2.0
 
