@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gzip
 import socket
+import struct
 import threading
 import time
 import zlib
@@ -111,12 +112,21 @@ def header_drip(seconds_per_byte: float) -> Route:
 
 def stacked_gzip_bomb(inflated_bytes: int, layers: int = 2) -> bytes:
     """`inflated_bytes` of zeros under `layers` of gzip: 256 MiB under two layers is well under 1 KiB."""
-    # Zeros are one long run: run-length matching finds the same 258-byte matches as level 9's search at half its
-    # CPU (0.4 s, not 0.85 s, for 256 MiB), and the bomb comes out the same size.
-    deflater = zlib.compressobj(9, zlib.DEFLATED, zlib.MAX_WBITS | 16, 9, zlib.Z_RLE)
+    # Built, not compressed: after a full flush the deflater starts afresh, so each MiB of zeros deflates to the same
+    # block, written once and repeated; the gzip trailer's CRC-32 runs over one MiB of zeros, again and again.
+    # 0.05 s of CPU for 256 MiB, where compressing them took 0.35 s (in each worker that runs a test of the bomb).
     step = 1 << 20
-    parts = [deflater.compress(b"\0" * min(step, inflated_bytes - start)) for start in range(0, inflated_bytes, step)]
-    body = b"".join(parts) + deflater.flush()
+    whole, rest = divmod(inflated_bytes, step)
+    zeros = bytes(step)
+    deflater = zlib.compressobj(9, zlib.DEFLATED, -zlib.MAX_WBITS, 9, zlib.Z_RLE)
+    block = deflater.compress(zeros) + deflater.flush(zlib.Z_FULL_FLUSH)
+    last = deflater.compress(zeros[:rest]) + deflater.flush()
+    crc = 0
+    for _ in range(whole):
+        crc = zlib.crc32(zeros, crc)
+    crc = zlib.crc32(zeros[:rest], crc)
+    header = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x02\xff"  # gzip, deflate, no name or time, best compression
+    body = header + block * whole + last + struct.pack("<II", crc, inflated_bytes & 0xFFFFFFFF)
     for _ in range(layers - 1):
         body = gzip.compress(body, compresslevel=9)
     return body
