@@ -44,15 +44,19 @@ def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool 
 def pytest_collection(session: pytest.Session) -> Iterator[object]:
     """Collection imports every test module and builds a large heap of long-lived objects (modules, parameters,
     strategies). The cyclic garbage collector is off meanwhile (it walked that growing heap ~580 times, about 1 s of
-    each worker's start-up) and runs once at the end; the survivors are then frozen, which spares every collection
-    during the run from walking them again (about 6% of its CPU)."""
+    each worker's start-up), and the heap is then frozen, which spares every collection during the run from walking
+    it again (about 6% of its CPU). Frozen as it is: its garbage (~23,000 objects of pytest's own scaffolding, no
+    file or socket) is kept, as freeing it took a full collection, 0.28 s of each worker's start-up.
+
+    During the run the youngest generation is collected every 10,000 allocations rather than 700: a tenth as many
+    collections, and half as many of the oldest generation (0.2-0.3 s of each worker's CPU)."""
     gc.disable()
     try:
         return (yield)
     finally:
-        gc.enable()
-        gc.collect()
         gc.freeze()
+        gc.set_threshold(10_000, 10, 10)
+        gc.enable()
 
 
 POSTGRES_ONLY_FIXTURES = frozenset({"postgres_url", "pg_engine", "committing_pg_engine"})
