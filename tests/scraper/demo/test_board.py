@@ -243,7 +243,8 @@ def served() -> Iterator[DemoBoard]:
 @pytest.fixture
 def board(served: DemoBoard) -> DemoBoard:
     """The module's board, back at round 0: the round is all a test changes of it (`advance`, `replay`). One server
-    for the module, not one a test: stopping a board waits out its 0.05 s poll (a second of the fast loop)."""
+    for the module, not one a test: stopping a board waits out its 0.05 s poll (a second of the fast loop). A test
+    of the dates of a replayed week starts its own board, as they count from the board's start."""
     served.replay(None)
     return served
 
@@ -424,23 +425,25 @@ def test_every_generated_board_parses_with_its_adapter(board: DemoBoard, round_:
 
 
 @pytest.mark.slow
-def test_a_replayed_week_is_dated_in_that_week(board: DemoBoard) -> None:
-    board.replay(-10)
-    week = board.moment()
-    assert timedelta(weeks=10) - timedelta(seconds=5) <= datetime.now(UTC) - week <= timedelta(weeks=10, seconds=5)
-    posting = pytest.importorskip("scraper.normalization.posting")
-    context = posting.NormalizationContext(now=week)
-    normalized = [
-        validate_posting(posting.normalize_posting(item, context), rates=context.rates, now=week)
-        for items in scrape(board, GENERATED).values()
-        for item in items
-        if isinstance(item, RawPosting)
-    ]
-    assert all(p.posted_at is not None and p.posted_at <= week for p in normalized)
-    notes = {flag.code for p in normalized for flag in p.flags if not flag.code.startswith("salary_")}
-    assert notes == set()
-    board.replay(None)
-    assert board.round == 0
+def test_a_replayed_week_is_dated_in_that_week() -> None:
+    # Its own board: the dates of a replayed week count from the board's start.
+    with DemoBoard(round_seconds=math.inf) as board:
+        board.replay(-10)
+        week = board.moment()
+        assert timedelta(weeks=10) - timedelta(seconds=5) <= datetime.now(UTC) - week <= timedelta(weeks=10, seconds=5)
+        posting = pytest.importorskip("scraper.normalization.posting")
+        context = posting.NormalizationContext(now=week)
+        normalized = [
+            validate_posting(posting.normalize_posting(item, context), rates=context.rates, now=week)
+            for items in scrape(board, GENERATED).values()
+            for item in items
+            if isinstance(item, RawPosting)
+        ]
+        assert all(p.posted_at is not None and p.posted_at <= week for p in normalized)
+        notes = {flag.code for p in normalized for flag in p.flags if not flag.code.startswith("salary_")}
+        assert notes == set()
+        board.replay(None)
+        assert board.round == 0
 
 
 @pytest.mark.slow
