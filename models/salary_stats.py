@@ -285,15 +285,15 @@ def salary_history_points(rows: Sequence[SalaryRow], starts: Sequence[date], buc
         while leaving and leaving[0][0] < lo:
             gone.append(heapq.heappop(leaving)[2])
         if gone:
-            open_values = _without(open_values, sorted(gone))
+            open_values = without(open_values, sorted(gone))
         points.append(history_point(start, open_values))
     return points
 
 
-def _without(sorted_values: list[float], gone: list[float]) -> list[float]:
+def without(sorted_values: list[float], gone: list[float]) -> list[float]:
     """`sorted_values` less one occurrence of each of `gone` (sorted, each present), copied slice by slice.
 
-    >>> _without([1.0, 2.0, 2.0, 3.0, 5.0], [2.0, 2.0, 5.0])
+    >>> without([1.0, 2.0, 2.0, 3.0, 5.0], [2.0, 2.0, 5.0])
     [1.0, 3.0]
     """
     kept: list[float] = []

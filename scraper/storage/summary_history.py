@@ -18,9 +18,9 @@ from typing import Any
 
 from sqlalchemy import Connection
 
-from models.salary_stats import Bucket, HistoryPoint, _without, history_point, next_bucket, utc_midnight
+from models.salary_stats import Bucket, HistoryPoint, history_point, next_bucket, utc_midnight, without
 from models.sorted_union import SortedUnion
-from scraper.storage.summary_sql import _driver
+from scraper.storage._transaction import driver_connection
 
 # Values grouped by (flagged, week arrival, week departure, month arrival, month departure): bucket indexes into
 # the arrays of bucket ends (arrival: the first bucket ending after first_seen) and starts (departure: the first
@@ -54,7 +54,7 @@ def history_of_buckets(
         for bucket in ("week", "month"):
             lows, highs = bounds.get(bucket, ([], []))
             parameters |= {f"{bucket}_starts": lows, f"{bucket}_ends": highs}
-        with _driver(connection).cursor(binary=True) as cursor:
+        with driver_connection(connection).cursor(binary=True) as cursor:
             # hashing the ~100-300 groups, not sorting every row for them (80k rows: 35 ms against 110 ms spilled)
             cursor.execute("SET LOCAL enable_sort = off")
             cursor.execute(_BUCKET_GROUPS, parameters)
@@ -96,7 +96,7 @@ def sweep(groups: Sequence[Group], starts: Sequence[date]) -> dict[bool, list[Hi
             gone = leaving.get((flagged, index))
             if gone:
                 gone.sort()
-                held[flagged] = _without(values, gone)
+                held[flagged] = without(values, gone)
         clean, flagged_values = held[False], held[True]
         points[False].append(history_point(start, clean))
         points[True].append(history_point(start, SortedUnion([clean, flagged_values]) if flagged_values else clean))
@@ -105,7 +105,7 @@ def sweep(groups: Sequence[Group], starts: Sequence[date]) -> dict[bool, list[Hi
 
 def earliest_first_seen(connection: Connection, category: str) -> datetime | None:
     """When the category's first salaried posting was first seen (closed ones too): where its history begins."""
-    with _driver(connection).cursor() as cursor:
+    with driver_connection(connection).cursor() as cursor:
         cursor.execute(
             "SELECT min(first_seen) FROM postings "
             "WHERE category = %s AND annual_usd_mid IS NOT NULL AND duplicate_of IS NULL",

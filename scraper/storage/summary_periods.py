@@ -13,24 +13,19 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Collection
 from datetime import UTC, date, datetime, timedelta
-from typing import Any, cast
+from typing import Any
 
 import orjson
-import psycopg
 from sqlalchemy import Connection, delete, insert, select
 
 from models.salary_periods import BLOCK_WEEKS, block_start
 from models.salary_stats import OwnGroup, bucket_start, cube_values, utc_midnight
 from models.sorted_union import pack_values
 from models.tables import POSTED, Posting, SalaryPeriod, SalaryPeriodDirty
-from scraper.storage._transaction import is_postgres
+from scraper.storage._transaction import driver_connection, is_postgres
 
 # A week's open salaries by the groups postings state: {week: {(seniority, remote, countries, flagged): values}}
 Weeks = dict[date, dict[OwnGroup, list[float]]]
-
-
-def _driver(connection: Connection) -> psycopg.Connection[Any]:
-    return cast("psycopg.Connection[Any]", connection.connection.driver_connection)
 
 
 def take_period_marks(connection: Connection, category: str) -> set[date]:
@@ -105,7 +100,7 @@ def _weeks_postgres(connection: Connection, category: str, span: tuple[date, dat
     if span is not None:
         low, high = utc_midnight(span[0]), utc_midnight(span[1] + timedelta(days=7))
     found: Weeks = defaultdict(dict)
-    with _driver(connection).cursor(binary=True) as cursor:
+    with driver_connection(connection).cursor(binary=True) as cursor:
         cursor.execute(_WEEK_GROUPS, {"category": category, "low": low, "high": high})
         for week, seniority, remote, countries, flagged, values in cursor:
             listed = tuple(orjson.loads(countries)) if countries is not None else ()

@@ -12,10 +12,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any, cast
+from typing import Any
 
 import orjson
-import psycopg
 from sqlalchemy import Connection
 
 from models.salary_stats import (
@@ -27,10 +26,7 @@ from models.salary_stats import (
     next_bucket,
     utc_midnight,
 )
-
-
-def _driver(connection: Connection) -> psycopg.Connection[Any]:
-    return cast("psycopg.Connection[Any]", connection.connection.driver_connection)
+from scraper.storage._transaction import driver_connection
 
 
 @dataclass(slots=True)
@@ -69,7 +65,7 @@ GROUP BY open, salary_flagged, seniority, remote, countries
 def open_salaries(connection: Connection, category: str, closed_since: datetime) -> OpenSalaries:
     """The category's open salaried postings grouped as models.salary_stats.salary_cube groups them, and those
     closed at or after `closed_since`."""
-    with _driver(connection).cursor(binary=True) as cursor:
+    with driver_connection(connection).cursor(binary=True) as cursor:
         cursor.execute("SET LOCAL TimeZone = 'UTC'")
         # The planner takes every row for a group (the CASE keys hide the columns' statistics) and sorts them all;
         # hashing its ~120 groups takes half as long (26-65 ms against 54-130 ms a category, alternated, at 1M
@@ -140,7 +136,7 @@ def salary_history_sql(
     if bounds:
         parameters: dict[str, Any] = {"category": category, "fractions": list(QUARTILES)}
         parameters |= {"los": [lo for lo, _ in bounds], "his": [hi for _, hi in bounds], "first": bounds[0][0]}
-        with _driver(connection).cursor() as cursor:
+        with driver_connection(connection).cursor() as cursor:
             cursor.execute(_HISTORY, parameters)
             found = {n - 1: rest for n, *rest in cursor.fetchall()}
     points: dict[bool, list[HistoryPoint]] = {False: [], True: []}
