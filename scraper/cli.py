@@ -12,6 +12,7 @@ import os
 import socket
 import sys
 import threading
+import time
 from collections.abc import Callable, Sequence
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
@@ -113,7 +114,22 @@ def migrate_database(settings: Settings) -> Engine:
         log.info("database %s is up to date (revision %s)", where, after)
     else:
         log.info("database %s migrated from %s to %s", where, before or "empty", after)
+        rebuild_summaries(engine)
     return engine
+
+
+def rebuild_summaries(engine: Engine) -> None:
+    """The summaries a migration marked for recomputation, rebuilt now: until then the statistics of those
+    categories are computed live (seconds each at a million postings), not read."""
+    from scraper.storage.summaries import dirty_categories, refresh_summaries
+
+    marked = dirty_categories(engine)
+    if not marked:
+        return
+    log.info("rebuilding the salary summaries of %d categories ...", len(marked))
+    started = time.monotonic()
+    refreshed = refresh_summaries(engine)
+    log.info("rebuilt the salary summaries of %d categories in %.1f s", len(refreshed), time.monotonic() - started)
 
 
 # --- commands ---------------------------------------------------------------------------------
@@ -398,7 +414,9 @@ def build_parser() -> argparse.ArgumentParser:
     db = commands.add_parser("db", help="database maintenance", description="database maintenance")
     db_commands = db.add_subparsers(dest="db_command", metavar="COMMAND", required=True)
     upgrade = db_commands.add_parser(
-        "upgrade", help="apply migrations", description="apply migrations up to the newest"
+        "upgrade",
+        help="apply migrations",
+        description="apply migrations up to the newest, then rebuild the salary summaries a migration marked",
     )
     upgrade.set_defaults(handler=cmd_db_upgrade)
 

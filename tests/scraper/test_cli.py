@@ -9,10 +9,12 @@ import sys
 from pathlib import Path
 
 import pytest
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
 
 from models import migrate
 from models.db import create_db_engine
+from scraper.storage.summaries import dirty_categories
+from tests.api.conftest import add_posting, add_source
 
 pytestmark = pytest.mark.slow  # the CLI as a user runs it, in subprocesses
 
@@ -67,6 +69,24 @@ def test_db_upgrade_creates_default_sqlite_file_then_is_a_noop(tmp_path: Path) -
     second = jobfeed("db", "upgrade", cwd=tmp_path)
     assert second.returncode == 0, second.stderr
     assert "up to date" in second.stderr
+
+
+def test_db_upgrade_rebuilds_the_summaries_a_migration_marked(tmp_path: Path) -> None:
+    """The salary periods' block migration marks every category for recomputation; the upgrade rebuilds them, so
+    the statistics are read from summaries at once, not computed live until the next run's upkeep."""
+    engine = create_db_engine(f"sqlite:///{tmp_path / 'jobfeed.db'}")
+    migrate.upgrade(engine, "512dc6e95b5a")  # the revision before the block migration
+    add_source(engine, "alpha")
+    for salary in (90_000.0, 120_000.0, 150_000.0):
+        add_posting(engine, annual_usd_mid=salary)
+    assert dirty_categories(engine) == {"data-engineer"}  # (this code's upkeep cannot run on the older schema)
+    result = jobfeed("db", "upgrade", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "rebuilt the salary summaries of 1 categories" in result.stderr
+    assert dirty_categories(engine) == set()
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT count(*) FROM salary_periods WHERE weeks > 1")).scalar_one() > 0
+    engine.dispose()
 
 
 @pytest.mark.parametrize(
