@@ -492,6 +492,9 @@ async def client_main(port: int, options: dict[str, Any], url: str) -> dict[str,
         ("salaries?since=2025-12-20", "/api/v1/salaries?since=2025-12-20"),
         ("salaries?since=2026-03-04T12:00Z", "/api/v1/salaries?since=2026-03-04T12:00:00Z"),
         ("salaries?since=2026-09-01", "/api/v1/salaries?since=2026-09-01"),
+        # ... and its breakdowns, the widest (country) over the most weeks
+        ("salaries?since=2025-12-21&group_by=country", "/api/v1/salaries?since=2025-12-21&group_by=country"),
+        ("salaries?since=2026-02-03&group_by=seniority", "/api/v1/salaries?since=2026-02-03&group_by=seniority"),
         ("history (week)", "/api/v1/salaries/data-engineer/history?bucket=week"),
         ("history (month)", "/api/v1/salaries/data-scientist/history?bucket=month"),
         ("categories", "/api/v1/categories"),
@@ -610,7 +613,7 @@ def free_port() -> int:
 def report(figures: dict[str, Any], connections: int, seconds: float) -> None:
     print("\ncold (first request after the server started):")
     for label, (ms, status) in figures["cold"].items():
-        print(f"  {label:32} {ms:8.1f} ms  (status {status})")
+        print(f"  {label:46} {ms:8.1f} ms  (status {status})")
     print(
         f"a run lands (600 new postings over {figures['touched']} categories): /salaries shows it in every one "
         f"{figures['fresh_seconds']:.2f} s after its commit (the upkeep took {figures['upkeep_seconds']:.2f} s); "
