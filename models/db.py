@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 import orjson
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
+
+if TYPE_CHECKING:
+    import psycopg
 
 
 def normalize_url(url: str) -> str:
@@ -71,3 +74,8 @@ def create_db_engine(url: str, *, connections: int | None = None, **kwargs: Any)
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(engine, expire_on_commit=False)
+
+
+def driver_connection(connection: Connection) -> psycopg.Connection[Any]:
+    """The psycopg connection under a PostgreSQL `connection`, in its transaction (binary reads, COPY)."""
+    return cast("psycopg.Connection[Any]", connection.connection.driver_connection)

@@ -14,14 +14,14 @@ from collections import defaultdict
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
 from itertools import product
-from typing import Any, cast
+from typing import Any
 
 import orjson
-import psycopg
 from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from api.queries.salaries import SalaryScope, salary_conditions
+from models.db import driver_connection
 from models.salary_periods import BLOCK_WEEKS, first_block_from
 from models.salary_stats import (
     ALL,
@@ -85,10 +85,6 @@ GROUP BY category, seniority, remote, countries::text, salary_flagged
 """
 
 
-def _driver(session: Session) -> psycopg.Connection[Any]:
-    return cast("psycopg.Connection[Any]", session.connection().connection.driver_connection)
-
-
 def posted_groups(
     session: Session, slugs: Sequence[str], since: datetime | None, until: datetime | None = None
 ) -> dict[str, dict[OwnGroup, list[float]]]:
@@ -97,7 +93,7 @@ def posted_groups(
     own: dict[str, dict[OwnGroup, list[float]]] = {slug: {} for slug in slugs}
     if session.get_bind().dialect.name == "postgresql":
         bounds = {"since": since or datetime(1, 1, 1, tzinfo=UTC), "until": until or datetime(9999, 1, 1, tzinfo=UTC)}
-        with _driver(session).cursor(binary=True) as cursor:
+        with driver_connection(session.connection()).cursor(binary=True) as cursor:
             cursor.execute("SET LOCAL work_mem = '64MB'")
             cursor.execute(_POSTED_GROUPS, {"categories": list(slugs), **bounds})
             for category, seniority, remote, countries, flagged, values in cursor.fetchall():
@@ -161,7 +157,7 @@ def _stored_parts(session: Session, slugs: Sequence[str], week: datetime, wanted
             values[dimension] = key
         # without the flagged values, their count: length in bytes (8 each)
         sql = _PERIODS.format(flagged="flagged" if flagged else "length(flagged)", cells=" AND ".join(cells))
-        with _driver(session).cursor(binary=True) as cursor:
+        with driver_connection(session.connection()).cursor(binary=True) as cursor:
             cursor.execute(sql, values)
             rows = cursor.fetchall()
     else:

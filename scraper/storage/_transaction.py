@@ -7,9 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any, cast
 
-import psycopg
 from sqlalchemy import Connection, Engine, func, select, text
 
 from models.tables import Source
@@ -22,11 +20,6 @@ POSTINGS_LOCK_KEY = 0x6A6F6266  # "jobf"
 
 def is_postgres(connection: Connection) -> bool:
     return connection.dialect.name == "postgresql"
-
-
-def driver_connection(connection: Connection) -> psycopg.Connection[Any]:
-    """The psycopg connection under a PostgreSQL `connection`, in its transaction (for binary reads and COPY)."""
-    return cast("psycopg.Connection[Any]", connection.connection.driver_connection)
 
 
 def _begin_sqlite_write(connection: Connection) -> None:

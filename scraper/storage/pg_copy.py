@@ -8,13 +8,14 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Sequence
 from datetime import datetime
-from typing import Any, cast
+from typing import Any
 
 import orjson
 import psycopg
 import psycopg.sql
 from sqlalchemy import Connection, String, bindparam, text
 
+from models.db import driver_connection
 from models.posting import JSON_COLUMN_NAMES
 from models.records import NormalizedPosting
 from models.types import UTCDateTime
@@ -111,7 +112,7 @@ def change_values(connection: Connection, change: dict[str, Any]) -> list[Any]:
 
 def copy_rows(connection: Connection, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
     """COPY rows into a table inside the connection's transaction (psycopg 3)."""
-    driver = cast("psycopg.Connection[Any]", connection.connection.driver_connection)
+    driver = driver_connection(connection)
     statement = psycopg.sql.SQL("COPY {} ({}) FROM STDIN").format(
         psycopg.sql.Identifier(table), psycopg.sql.SQL(", ").join(map(psycopg.sql.Identifier, columns))
     )

@@ -18,9 +18,9 @@ from typing import Any
 
 from sqlalchemy import Connection
 
+from models.db import driver_connection
 from models.salary_stats import Bucket, HistoryPoint, history_point, next_bucket, utc_midnight, without
 from models.sorted_union import SortedUnion
-from scraper.storage._transaction import driver_connection
 
 # Values grouped by (flagged, week arrival, week departure, month arrival, month departure): bucket indexes into
 # the arrays of bucket ends (arrival: the first bucket ending after first_seen) and starts (departure: the first

@@ -18,11 +18,12 @@ from typing import Any
 import orjson
 from sqlalchemy import Connection, delete, insert, select
 
+from models.db import driver_connection
 from models.salary_periods import BLOCK_WEEKS, block_start
 from models.salary_stats import OwnGroup, bucket_start, cube_values, utc_midnight
 from models.sorted_union import pack_values
 from models.tables import POSTED, Posting, SalaryPeriod, SalaryPeriodDirty
-from scraper.storage._transaction import driver_connection, is_postgres
+from scraper.storage._transaction import is_postgres
 
 # A week's open salaries by the groups postings state: {week: {(seniority, remote, countries, flagged): values}}
 Weeks = dict[date, dict[OwnGroup, list[float]]]

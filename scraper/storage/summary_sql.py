@@ -17,6 +17,7 @@ from typing import Any
 import orjson
 from sqlalchemy import Connection
 
+from models.db import driver_connection
 from models.salary_stats import (
     QUARTILES,
     Bucket,
@@ -26,7 +27,6 @@ from models.salary_stats import (
     next_bucket,
     utc_midnight,
 )
-from scraper.storage._transaction import driver_connection
 
 
 @dataclass(slots=True)
